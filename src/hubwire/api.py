@@ -1,0 +1,52 @@
+"""The REST API at /api/ (OpenAPI at /api/openapi.json)."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from hubwire.core.api import WorkspaceKeyAuth, field_error_body
+from hubwire.core.errors import FieldError
+from hubwire.crm.api import REFERENCES, routers
+from hubwire.crm.services.common import Conflict
+from hubwire.events.api import router as events_router
+
+api = NinjaAPI(
+    title="hubwire API",
+    version="1",
+    description="The CRM core of hubwire. Authenticate with `Authorization: Bearer <workspace API key>`.",
+    auth=WorkspaceKeyAuth(),
+    urls_namespace="api",
+)
+
+for prefix, router in routers.items():
+    api.add_router(prefix, router)
+api.add_router("/events", events_router)
+
+
+@api.exception_handler(FieldError)
+def on_field_error(request, exc: FieldError):
+    return api.create_response(request, field_error_body(exc.errors, references=REFERENCES), status=422)
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request, exc: Conflict):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    # ninja nests body fields under the parameter name ("payload"); clients only know the body.
+    items = [{"loc": [p for i, p in enumerate(e.get("loc", [])) if not (i == 1 and p == "payload")],
+              "msg": e.get("msg", "Invalid value"), "type": e.get("type", "value_error")}
+             for e in exc.errors]
+    return api.create_response(request, {"detail": items}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "Missing or invalid API key (Authorization: Bearer <key>)."}, status=401)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)

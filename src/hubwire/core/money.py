@@ -1,0 +1,41 @@
+"""Money is integer minor units plus an ISO 4217 currency code."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# ISO 4217 currencies whose minor unit is not 1/100 (the rest use 2 decimals).
+ZERO_DECIMAL = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"}
+THREE_DECIMAL = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"}
+MAX_MINOR_UNITS = 10**13  # far above any real invoice, far below what a BIGINT holds
+
+
+def exponent(currency: str) -> int:
+    currency = currency.upper()
+    return 0 if currency in ZERO_DECIMAL else 3 if currency in THREE_DECIMAL else 2
+
+
+def to_minor(amount: Decimal | str, currency: str) -> int:
+    """'12.50' USD -> 1250. Raises ValueError on something that is not a number."""
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        raise ValueError(f"{amount!r} is not an amount") from None
+    if not value.is_finite():
+        raise ValueError(f"{amount!r} is not an amount")
+    return int((value * 10 ** exponent(currency)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def to_major(minor: int, currency: str) -> Decimal:
+    places = exponent(currency)
+    return (Decimal(minor) / 10**places).quantize(Decimal(1).scaleb(-places))
+
+
+def format_money(minor: int, currency: str) -> str:
+    return f"{to_major(minor, currency):,} {currency.upper()}"
+
+
+def line_amount(quantity: Decimal, unit_amount: int) -> int:
+    return int((Decimal(quantity) * unit_amount).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def tax_on(subtotal: int, rate_bp: int) -> int:
+    return int((Decimal(subtotal) * rate_bp / 10000).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -1,0 +1,32 @@
+"""The CRM's event types. `data` is the object's API representation (its *Out schema)."""
+
+from hubwire.crm import schemas as s
+from hubwire.events.catalog import define
+
+define("account.created", s.AccountOut, "An account (client business) was added.")
+define("account.updated", s.AccountOut, "An account's details changed.")
+define("contact.created", s.ContactOut, "A contact was added.")
+define("contact.updated", s.ContactOut, "A contact's details changed.")
+define("lead.created", s.LeadOut, "A lead was captured.")
+define("lead.updated", s.LeadOut, "A lead changed (status, details).")
+define("quote.created", s.QuoteOut, "A quote was drafted.")
+define("quote.updated", s.QuoteOut, "A draft quote changed.")
+define("quote.sent", s.QuoteOut, "A quote was sent to the client.")
+define("quote.accepted", s.QuoteOut, "The client accepted a quote.")
+define("quote.declined", s.QuoteOut, "The client declined a quote.")
+define("invoice.created", s.InvoiceOut, "An invoice was drafted.")
+define("invoice.updated", s.InvoiceOut, "An invoice's details changed.")
+define("invoice.sent", s.InvoiceOut, "An invoice was issued (draft → pending).")
+define("invoice.paid", s.InvoiceOut, "An invoice was paid in full.")
+define("invoice.voided", s.InvoiceOut, "An invoice was voided.")
+define("payment.received", s.PaymentOut, "A payment was recorded against an invoice.")
+define("appointment.booked", s.AppointmentOut, "An appointment was booked.")
+define("appointment.rescheduled", s.AppointmentRescheduledOut, "An appointment's start or end moved.")
+define("appointment.updated", s.AppointmentOut, "An appointment's other details changed (title, location…).")
+define("appointment.cancelled", s.AppointmentOut, "An appointment was cancelled.")
+define("project.created", s.ProjectOut, "A project was added.")
+define("project.updated", s.ProjectOut, "A project changed.")
+define("contract.created", s.ContractOut, "A contract was added.")
+define("contract.updated", s.ContractOut, "A contract changed (status, terms).")
+define("message.received", s.MessageOut, "A client sent the business a message.")
+define("message.sent", s.MessageOut, "The team sent a client a message.")

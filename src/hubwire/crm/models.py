@@ -1,0 +1,308 @@
+"""The CRM core the integrations act on. Every row belongs to a workspace; money is integer minor
+units with an ISO 4217 currency; times are stored in UTC with the time zone they were booked in."""
+
+from django.db import models
+from django.utils import timezone
+
+from hubwire.core.models import User, Workspace
+
+
+class WorkspaceOwned(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Account(WorkspaceOwned):
+    """A client business, e.g. ACME Creative Agency."""
+
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(WorkspaceOwned):
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164")
+    title = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["first_name", "last_name"]
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", "New"
+    CONTACTED = "contacted", "Contacted"
+    QUALIFIED = "qualified", "Qualified"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+
+
+class Lead(WorkspaceOwned):
+    name = models.CharField(max_length=200)
+    company = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164")
+    source = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW)
+    value_amount = models.BigIntegerField(default=0, help_text="Estimated value, minor units")
+    currency = models.CharField(max_length=3, default="USD")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NumberSequence(models.Model):
+    """Per-workspace document numbers (INV-0001, Q-0001), handed out under a row lock."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "kind"], name="one_sequence_per_kind")]
+
+
+class PricedDocument(WorkspaceOwned):
+    """What quotes and invoices share: lines, a tax rate, and totals derived from them."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    number = models.CharField(max_length=30)
+    currency = models.CharField(max_length=3, default="USD")
+    tax_rate_bp = models.PositiveIntegerField(default=0, help_text="Tax rate in basis points: 825 = 8.25%")
+    subtotal = models.BigIntegerField(default=0)
+    tax_amount = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Line(models.Model):
+    description = models.CharField(max_length=300)
+    quantity = models.DecimalField(max_digits=10, decimal_places=2, default=1)
+    unit_amount = models.BigIntegerField(help_text="Minor units")
+    amount = models.BigIntegerField(help_text="quantity × unit amount, rounded to a minor unit")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Sent"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class Quote(PricedDocument):
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT)
+    valid_until = models.DateField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(PricedDocument.Meta):
+        constraints = [models.UniqueConstraint(fields=["workspace", "number"], name="unique_quote_number")]
+
+
+class QuoteLine(Line):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PENDING = "pending", "Pending"
+    PAID = "paid", "Paid"
+    VOID = "void", "Void"
+
+
+class Invoice(PricedDocument):
+    quote = models.ForeignKey(Quote, null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices")
+    status = models.CharField(max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT)
+    due_date = models.DateField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(PricedDocument.Meta):
+        constraints = [models.UniqueConstraint(fields=["workspace", "number"], name="unique_invoice_number")]
+
+    @property
+    def amount_paid(self) -> int:
+        return sum(p.amount for p in self.payments.all())
+
+    @property
+    def balance_due(self) -> int:
+        return max(self.total - self.amount_paid, 0)
+
+
+class InvoiceLine(Line):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+
+
+class PaymentMethod(models.TextChoices):
+    MANUAL = "manual", "Recorded by hand"
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    CARD = "card", "Card"
+    CASH = "cash", "Cash"
+    CHECK = "check", "Check"
+    STRIPE = "stripe", "Stripe"
+
+
+class Payment(WorkspaceOwned):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount = models.BigIntegerField(help_text="Minor units")
+    currency = models.CharField(max_length=3)
+    method = models.CharField(max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.MANUAL)
+    reference = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+
+class LocationType(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Phone"
+    GOOGLE_MEET = "google_meet", "Google Meet"
+    ZOOM = "zoom", "Zoom"
+
+
+class AppointmentStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Appointment(WorkspaceOwned):
+    title = models.CharField(max_length=200)
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    time_zone = models.CharField(max_length=64, default="UTC", help_text="IANA name, e.g. America/New_York")
+    location_type = models.CharField(max_length=20, choices=LocationType.choices, default=LocationType.IN_PERSON)
+    location = models.CharField(max_length=300, blank=True, help_text="Address or dial-in number")
+    meeting_url = models.URLField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.SCHEDULED)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNING = "planning", "Planning"
+    ACTIVE = "active", "Active"
+    ON_HOLD = "on_hold", "On hold"
+    COMPLETED = "completed", "Completed"
+
+
+class Project(WorkspaceOwned):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="projects")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.PLANNING)
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Awaiting acceptance"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Expired"
+
+
+class Contract(WorkspaceOwned):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contracts")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
+    value_amount = models.BigIntegerField(default=0, help_text="Minor units")
+    currency = models.CharField(max_length=3, default="USD")
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MessageDirection(models.TextChoices):
+    INBOUND = "inbound", "From the client"
+    OUTBOUND = "outbound", "From the team"
+
+
+class Message(WorkspaceOwned):
+    """One message of the conversation between the business and an account's contacts."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="messages")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    direction = models.CharField(max_length=10, choices=MessageDirection.choices)
+    body = models.TextField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    @property
+    def author_email(self) -> str | None:
+        return self.author.email if self.author_id else None
+
+
+class Activity(WorkspaceOwned):
+    """The human-readable timeline of an account (and of the workspace), written by an event handler."""
+
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.CASCADE, related_name="activities")
+    event = models.OneToOneField("events.Event", on_delete=models.CASCADE, related_name="activity")
+    summary = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "activities"

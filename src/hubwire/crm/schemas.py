@@ -1,0 +1,323 @@
+"""The CRM's wire shapes. `*Out` is what the API answers and what events carry as `data`;
+`*In` is what create accepts and `*Patch` what update accepts (every field optional)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import Field, create_model
+
+from hubwire.core.schema_types import Currency, Id, LongText, MinorUnits, SaneDate, SaneDateTime, Text
+from hubwire.crm import models as m
+
+
+def choices(enum) -> type:
+    return Literal[tuple(enum.values)]
+
+
+def partial(schema: type[Schema], name: str) -> type[Schema]:
+    """The same fields, all optional: PATCH changes only what it names."""
+    fields = {key: (f.annotation | None, None) for key, f in schema.model_fields.items()}
+    return create_model(name, __base__=Schema, **fields)
+
+
+# --- accounts and contacts ---
+class AccountOut(Schema):
+    id: int
+    name: str
+    website: str
+    email: str
+    phone: str
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class AccountIn(Schema):
+    name: Text(200, required=True)
+    website: Text(200) = ""
+    email: Text(254) = ""
+    phone: Text(40) = Field("", description="Any format; stored as E.164")
+    notes: LongText = ""
+
+
+class ContactOut(Schema):
+    id: int
+    account_id: int | None
+    first_name: str
+    last_name: str
+    name: str
+    email: str
+    phone: str
+    title: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ContactIn(Schema):
+    account_id: Id | None = None
+    first_name: Text(100, required=True)
+    last_name: Text(100) = ""
+    email: Text(254) = ""
+    phone: Text(40) = Field("", description="Any format; stored as E.164")
+    title: Text(100) = ""
+
+
+# --- leads ---
+class LeadOut(Schema):
+    id: int
+    name: str
+    company: str
+    email: str
+    phone: str
+    source: str
+    status: choices(m.LeadStatus)
+    value_amount: int
+    currency: str
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class LeadIn(Schema):
+    name: Text(200, required=True)
+    company: Text(200) = ""
+    email: Text(254) = ""
+    phone: Text(40) = ""
+    source: Text(100) = ""
+    status: choices(m.LeadStatus) = m.LeadStatus.NEW
+    value_amount: MinorUnits = 0
+    currency: Currency = "USD"
+    notes: LongText = ""
+
+
+# --- quotes, invoices, payments ---
+class LineOut(Schema):
+    description: str
+    quantity: Decimal
+    unit_amount: int
+    amount: int
+
+
+class LineIn(Schema):
+    description: Text(300, required=True)
+    quantity: Annotated[Decimal, Field(gt=0, max_digits=10, decimal_places=2)] = Decimal(1)
+    unit_amount: MinorUnits
+
+
+Lines = Annotated[list[LineIn], Field(max_length=200)]
+
+
+class QuoteOut(Schema):
+    id: int
+    number: str
+    title: str
+    account_id: int
+    contact_id: int | None
+    status: choices(m.QuoteStatus)
+    currency: str
+    tax_rate_bp: int
+    subtotal: int
+    tax_amount: int
+    total: int
+    valid_until: date | None
+    sent_at: datetime | None
+    decided_at: datetime | None
+    notes: str
+    lines: list[LineOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class QuoteIn(Schema):
+    account_id: Id
+    contact_id: Id | None = None
+    title: Text(200, required=True)
+    currency: Currency = "USD"
+    tax_rate_bp: Annotated[int, Field(ge=0, le=10000, description="Basis points: 825 = 8.25%")] = 0
+    valid_until: SaneDate | None = None
+    notes: LongText = ""
+    lines: Lines = []
+
+
+class InvoiceOut(Schema):
+    id: int
+    number: str
+    account_id: int
+    contact_id: int | None
+    quote_id: int | None
+    status: choices(m.InvoiceStatus)
+    currency: str
+    tax_rate_bp: int
+    subtotal: int
+    tax_amount: int
+    total: int
+    amount_paid: int
+    balance_due: int
+    due_date: date | None
+    sent_at: datetime | None
+    paid_at: datetime | None
+    voided_at: datetime | None
+    notes: str
+    lines: list[LineOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class InvoiceIn(Schema):
+    account_id: Id
+    contact_id: Id | None = None
+    quote_id: Id | None = None
+    currency: Currency = "USD"
+    tax_rate_bp: Annotated[int, Field(ge=0, le=10000, description="Basis points: 825 = 8.25%")] = 0
+    due_date: SaneDate | None = None
+    notes: LongText = ""
+    lines: Lines = []
+
+
+class PaymentOut(Schema):
+    id: int
+    invoice_id: int
+    amount: int
+    currency: str
+    method: choices(m.PaymentMethod)
+    reference: str
+    received_at: datetime
+    created_at: datetime
+
+
+class PaymentIn(Schema):
+    amount: MinorUnits | None = Field(None, description="Defaults to the balance due")
+    method: choices(m.PaymentMethod) = m.PaymentMethod.MANUAL
+    reference: Text(200) = ""
+    received_at: SaneDateTime | None = None
+
+
+# --- appointments ---
+class AppointmentOut(Schema):
+    id: int
+    title: str
+    contact_id: int | None
+    start: datetime
+    end: datetime
+    time_zone: str
+    location_type: choices(m.LocationType)
+    location: str
+    meeting_url: str
+    status: choices(m.AppointmentStatus)
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class AppointmentRescheduledOut(AppointmentOut):
+    previous_start: datetime
+    previous_end: datetime
+
+
+class AppointmentIn(Schema):
+    title: Text(200, required=True)
+    contact_id: Id | None = None
+    start: SaneDateTime = Field(description="ISO 8601; without an offset it is read in time_zone")
+    end: SaneDateTime
+    time_zone: Text(64) = "UTC"
+    location_type: choices(m.LocationType) = m.LocationType.IN_PERSON
+    location: Text(300) = ""
+    meeting_url: Text(500) = ""
+    notes: LongText = ""
+
+
+# --- projects and contracts ---
+class ProjectOut(Schema):
+    id: int
+    account_id: int
+    name: str
+    description: str
+    status: choices(m.ProjectStatus)
+    start_date: date | None
+    due_date: date | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProjectIn(Schema):
+    account_id: Id
+    name: Text(200, required=True)
+    description: LongText = ""
+    status: choices(m.ProjectStatus) = m.ProjectStatus.PLANNING
+    start_date: SaneDate | None = None
+    due_date: SaneDate | None = None
+
+
+class ContractOut(Schema):
+    id: int
+    account_id: int
+    title: str
+    body: str
+    status: choices(m.ContractStatus)
+    value_amount: int
+    currency: str
+    starts_on: date | None
+    ends_on: date | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ContractIn(Schema):
+    account_id: Id
+    title: Text(200, required=True)
+    body: LongText = ""
+    status: choices(m.ContractStatus) = m.ContractStatus.DRAFT
+    value_amount: MinorUnits = 0
+    currency: Currency = "USD"
+    starts_on: SaneDate | None = None
+    ends_on: SaneDate | None = None
+
+
+# --- messages ---
+class MessageOut(Schema):
+    id: int
+    account_id: int
+    contact_id: int | None
+    author_email: str | None
+    direction: choices(m.MessageDirection)
+    body: str
+    read_at: datetime | None
+    created_at: datetime
+
+
+class MessageIn(Schema):
+    account_id: Id
+    contact_id: Id | None = Field(None, description="The client who wrote it (inbound messages)")
+    direction: choices(m.MessageDirection) = m.MessageDirection.OUTBOUND
+    body: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+AccountPatch = partial(AccountIn, "AccountPatch")
+ContactPatch = partial(ContactIn, "ContactPatch")
+LeadPatch = partial(LeadIn, "LeadPatch")
+QuotePatch = partial(QuoteIn, "QuotePatch")
+InvoicePatch = partial(InvoiceIn, "InvoicePatch")
+AppointmentPatch = partial(AppointmentIn, "AppointmentPatch")
+ProjectPatch = partial(ProjectIn, "ProjectPatch")
+ContractPatch = partial(ContractIn, "ContractPatch")
+
+OUT_SCHEMAS = {
+    m.Account: AccountOut,
+    m.Contact: ContactOut,
+    m.Lead: LeadOut,
+    m.Quote: QuoteOut,
+    m.Invoice: InvoiceOut,
+    m.Payment: PaymentOut,
+    m.Appointment: AppointmentOut,
+    m.Project: ProjectOut,
+    m.Contract: ContractOut,
+    m.Message: MessageOut,
+}
+
+
+def serialize(obj, schema: type[Schema] | None = None, **extra) -> dict:
+    """The JSON form of a CRM object (as the API shows it and events carry it)."""
+    base = OUT_SCHEMAS[type(obj)].from_orm(obj).model_dump()
+    return (schema or OUT_SCHEMAS[type(obj)]).model_validate({**base, **extra}).model_dump(mode="json")

@@ -1,0 +1,174 @@
+"""Validation and the save-and-emit step shared by the CRM services."""
+
+from datetime import date
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+
+from hubwire.core.errors import FieldError
+from hubwire.core.money import MAX_MINOR_UNITS
+from hubwire.core.tenancy import resolve_reference
+from hubwire.crm.schemas import serialize
+from hubwire.events.outbox import emit
+
+
+class Conflict(Exception):
+    """The action does not fit the object's state (e.g. voiding a paid invoice)."""
+
+
+def phone_e164(value: str | None, field: str = "phone") -> str:
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, settings.HUBWIRE_DEFAULT_PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise FieldError({field: f"“{value}” is not a valid phone number. Use international format, e.g. +12125551234."})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def email_address(value: str | None, field: str = "email") -> str:
+    if not value:
+        return ""
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise FieldError({field: f"“{value}” is not a valid email address."}) from None
+    return value.strip().lower()
+
+
+def url(value: str | None, field: str) -> str:
+    if not value:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise FieldError({field: f"“{value}” is not a valid http(s) URL."}) from None
+    return value
+
+
+def currency(value: str | None, field: str = "currency") -> str:
+    value = (value or "").strip().upper()
+    if len(value) != 3 or not value.isalpha() or not value.isascii():
+        raise FieldError({field: "Use a three-letter ISO 4217 currency code, e.g. USD."})
+    return value
+
+
+def amount(value, field: str) -> int:
+    if value is None or isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError({field: "Enter a whole number of minor units (cents)."})
+    if value < 0:
+        raise FieldError({field: "The amount cannot be negative."})
+    if value > MAX_MINOR_UNITS:
+        raise FieldError({field: "The amount is too large."})
+    return value
+
+
+def required_text(value, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise FieldError({field: "This field is required."})
+    return value
+
+
+def date_order(start: date | None, end: date | None, *, end_field: str, message: str) -> None:
+    if start and end and end < start:
+        raise FieldError({end_field: message})
+
+
+class Cleaner:
+    """Collects field errors across a whole payload so the user sees all of them at once."""
+
+    def __init__(self, data: dict, instance=None):
+        self.data = data
+        self.instance = instance
+        self.values: dict = {}
+        self.errors: dict[str, str] = {}
+
+    def given(self, field: str) -> bool:
+        return field in self.data
+
+    def current(self, field: str):
+        """The value after this change: the new one if given, else the instance's."""
+        if field in self.values:
+            return self.values[field]
+        if field in self.data:
+            return self.data[field]
+        return getattr(self.instance, field, None) if self.instance is not None else None
+
+    def field(self, field: str, check=None, *, default=None, always: bool = False):
+        """Clean `field` if it was given (or always, e.g. a required field on create)."""
+        if not (self.given(field) or always):
+            return
+        raw = self.data.get(field, default)
+        try:
+            self.values[field] = check(raw, field) if check else (raw if raw is not None else default)
+        except FieldError as exc:
+            self.errors.update(exc.errors)
+
+    def reference(self, field: str, model, workspace, *, required: bool = False):
+        """A foreign key (`account` accepts an Account or its id) that must be in this workspace."""
+        if not (self.given(field) or (required and self.instance is None)):
+            return
+        try:
+            self.values[field] = resolve_reference(model, workspace, self.data.get(field), field=field, required=required)
+        except FieldError as exc:
+            self.errors.update(exc.errors)
+
+    def check(self, condition: bool, field: str, message: str) -> None:
+        if not condition and field not in self.errors:
+            self.errors[field] = message
+
+    def result(self) -> dict:
+        if self.errors:
+            raise FieldError(self.errors)
+        return self.values
+
+
+def text(value, field: str) -> str:
+    return (value or "").strip()
+
+
+def save_and_emit(obj, values: dict, *, event: str, actor: str, after_save=None, event_extra: dict | None = None):
+    """Apply cleaned values, save, run `after_save` (e.g. replace lines), and emit — one transaction."""
+    with transaction.atomic():
+        for key, value in values.items():
+            setattr(obj, key, value)
+        obj.save()
+        if after_save:
+            after_save(obj)
+        emit_for(obj, event, actor=actor, **(event_extra or {}))
+    return obj
+
+
+def emit_for(obj, event: str, *, actor: str, schema=None, **extra):
+    return emit(workspace=obj.workspace, type=event, data=serialize(obj, schema, **extra), actor=actor)
+
+
+def choice(enum):
+    """A check that the value is one of a TextChoices' values."""
+
+    def check(value, field: str) -> str:
+        if value not in enum.values:
+            raise FieldError({field: f"Choose one of: {', '.join(enum.values)}."})
+        return value
+
+    return check
+
+
+def transition(obj, *, allowed_from: tuple, to: str, event: str, actor: str, stamp: str | None = None, verb: str):
+    """Move an object between statuses and record the event, or refuse with a Conflict."""
+    from django.utils import timezone
+
+    with transaction.atomic():
+        current = type(obj).objects.select_for_update().get(pk=obj.pk)
+        if current.status not in allowed_from:
+            raise Conflict(f"Cannot {verb} a {current.get_status_display().lower()} {obj._meta.verbose_name}.")
+        values = {"status": to}
+        if stamp:
+            values[stamp] = timezone.now()
+        return save_and_emit(obj, values, event=event, actor=actor)

@@ -1,0 +1,178 @@
+"""CRM pages: list / detail / create / edit for every resource in pages.RESOURCES, its actions,
+and the account conversations. Views stay thin: access check, one service call, render."""
+
+from functools import reduce
+from operator import or_
+
+from django.contrib import messages as flash
+from django.db.models import Count, Max, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hubwire.core.decorators import workspace_required
+from hubwire.core.errors import FieldError
+from hubwire.core.money import to_minor
+from hubwire.core.tenancy import get_scoped, scoped
+from hubwire.crm import forms as f
+from hubwire.crm.models import Account, Activity, Message, MessageDirection
+from hubwire.crm.pages import RESOURCES, PageResource
+from hubwire.crm.services.common import Conflict
+from hubwire.crm.services.documents import payment_record
+from hubwire.crm.services.work import conversation_mark_read, message_post
+
+PAGE_SIZE = 50
+
+
+def resource_or_404(key: str) -> PageResource:
+    try:
+        return RESOURCES[key]
+    except KeyError:
+        raise Http404 from None
+
+
+def actor(request) -> str:
+    return request.user.email
+
+
+@workspace_required
+def object_list(request, key: str):
+    r = resource_or_404(key)
+    qs = scoped(r.model, request.workspace).select_related(*r.related)
+    query = request.GET.get("q", "").strip()
+    if query and r.search:
+        qs = qs.filter(reduce(or_, (Q(**{lookup: query}) for lookup in r.search)))
+    status = request.GET.get("status", "")
+    status_field = r.model._meta.get_field("status") if hasattr(r.model, "status") else None
+    if status and status_field:
+        qs = qs.filter(status=status)
+    page = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1)
+    total = qs.count()
+    rows = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    template = "crm/_list_rows.html" if request.htmx else "crm/list.html"
+    return render(request, template, {
+        "r": r, "rows": rows, "query": query, "status": status, "total": total, "page": page,
+        "statuses": status_field.choices if status_field else None,
+        "has_next": page * PAGE_SIZE < total,
+    })
+
+
+def apply_field_errors(exc: FieldError, form, formset=None) -> None:
+    for key, msg in exc.errors.items():
+        head, _, rest = key.partition(".")
+        if head == "lines" and formset is not None and rest:
+            index, _, name = rest.partition(".")
+            if index.isdigit() and int(index) < len(formset.forms):
+                target = formset.forms[int(index)]
+                target.add_error("unit_price" if name == "unit_amount" else name if name in target.fields else None, msg)
+                continue
+        form.add_error(head if head in form.fields else None, msg)
+
+
+@workspace_required
+def object_form(request, key: str, pk=None):
+    """Create (pk None) or edit. Bad input re-renders with field errors and writes nothing."""
+    r = resource_or_404(key)
+    instance = get_scoped(r.model, request.workspace, pk) if pk else None
+    form = r.form(request.POST or None, instance=instance, workspace=request.workspace)
+    formset = None
+    if r.has_lines:
+        initial = f.line_initial(instance) if instance else None
+        formset = f.LineFormSet(request.POST or None, prefix="lines", initial=initial)
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        data = form.service_data()
+        if formset is not None:
+            currency = data.get("currency") or "USD"
+            data["lines"] = [line for line in (lf.to_line(currency) for lf in formset.forms) if line]
+        try:
+            obj = r.create(workspace=request.workspace, actor=actor(request), **data) if instance is None \
+                else r.update(instance, actor(request), **data)
+        except FieldError as exc:
+            apply_field_errors(exc, form, formset)
+        except Conflict as exc:
+            form.add_error(None, str(exc))
+        else:
+            flash.success(request, f"{r.singular.capitalize()} saved.")
+            return redirect("crm:detail", key=key, pk=obj.pk)
+    return render(request, "crm/form.html", {"r": r, "form": form, "formset": formset, "object": instance})
+
+
+@workspace_required
+def object_detail(request, key: str, pk):
+    r = resource_or_404(key)
+    obj = get_scoped(r.model, request.workspace, pk)
+    context = {"r": r, "object": obj, "actions": [a for a in r.actions if a.available(obj)]}
+    if key == "invoices":
+        context["payment_form"] = f.PaymentForm()
+    if key == "accounts":
+        context["activities"] = Activity.objects.filter(account=obj)[:30]
+    return render(request, "crm/detail.html", context)
+
+
+@workspace_required
+@require_POST
+def object_action(request, key: str, pk, action: str):
+    r = resource_or_404(key)
+    obj = get_scoped(r.model, request.workspace, pk)
+    chosen = next((a for a in r.actions if a.name == action), None)
+    if chosen is None:
+        raise Http404
+    try:
+        chosen.run(obj, actor(request))
+    except (FieldError, Conflict) as exc:
+        flash.error(request, " ".join(exc.errors.values()) if isinstance(exc, FieldError) else str(exc))
+    else:
+        flash.success(request, f"{chosen.label}: done.")
+    return redirect("crm:detail", key=key, pk=pk)
+
+
+@workspace_required
+@require_POST
+def invoice_payment(request, pk):
+    invoice = get_scoped(RESOURCES["invoices"].model, request.workspace, pk)
+    form = f.PaymentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            amount = to_minor(data["amount"], invoice.currency) if data["amount"] is not None else None
+            payment_record(invoice=invoice, actor=actor(request), amount=amount, method=data["method"],
+                           reference=data["reference"])
+        except (FieldError, Conflict) as exc:
+            flash.error(request, " ".join(exc.errors.values()) if isinstance(exc, FieldError) else str(exc))
+        else:
+            flash.success(request, "Payment recorded.")
+    else:
+        flash.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("crm:detail", key="invoices", pk=pk)
+
+
+@workspace_required
+def conversations(request):
+    accounts = (
+        scoped(Account, request.workspace)
+        .annotate(
+            message_count=Count("messages"),
+            unread=Count("messages", filter=Q(messages__direction=MessageDirection.INBOUND, messages__read_at=None)),
+            last_message_at=Max("messages__created_at"),
+        )
+        .order_by("-unread", "-last_message_at", "name")
+    )
+    return render(request, "crm/conversations.html", {"accounts": accounts})
+
+
+@workspace_required
+def conversation(request, account_id):
+    account = get_scoped(Account, request.workspace, account_id)
+    form = f.MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message_post(workspace=request.workspace, actor=actor(request), account=account,
+                         body=form.cleaned_data["body"], author=request.user)
+        except FieldError as exc:
+            apply_field_errors(exc, form)
+        else:
+            return redirect("crm:conversation", account_id=account.pk)
+    if request.method == "GET":
+        conversation_mark_read(account=account)
+    thread = Message.objects.filter(account=account).select_related("author", "contact")
+    return render(request, "crm/conversation.html", {"account": account, "thread": thread, "form": form})

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from hubwire.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("hubwire.core.urls")),
+    path("", include("hubwire.events.urls")),
+    path("", include("hubwire.crm.urls")),
+]
