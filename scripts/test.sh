@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
 echo "== hubwire tests: SQLite database, SQLite broker =="
-env -u DATABASE_URL -u CELERY_BROKER_URL "$BIN/pytest" "$@"
+mkdir -p var
+env -u DATABASE_URL CELERY_BROKER_URL="sqla+sqlite:///$PWD/var/test-celery-broker.sqlite3" "$BIN/pytest" "$@"
 
 pg_url=${HUBWIRE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/hubwire}
 redis_url=${HUBWIRE_TEST_REDIS_URL:-redis://127.0.0.1:6379/0}

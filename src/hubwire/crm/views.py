@@ -38,7 +38,9 @@ def actor(request) -> str:
 @workspace_required
 def object_list(request, key: str):
     r = resource_or_404(key)
-    qs = scoped(r.model, request.workspace).select_related(*r.related)
+    qs = scoped(r.model, request.workspace)
+    if r.related:
+        qs = qs.select_related(*r.related)
     query = request.GET.get("q", "").strip()
     if query and r.search:
         qs = qs.filter(reduce(or_, (Q(**{lookup: query}) for lookup in r.search)))

@@ -1,0 +1,130 @@
+"""Shared fixtures: two workspaces, the three users every access test names (an owner, a member,
+an outsider from another workspace), API clients, a real Celery worker, and service checks."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from urllib.parse import quote, urlsplit
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from hubwire.core.models import ApiKey, Role
+from hubwire.core.services import member_add
+from hubwire.core.models import User
+from hubwire.core.services import workspace_create
+
+PASSWORD = "correct horse battery staple 42"
+REQUIRE_SERVICES = os.environ.get("HUBWIRE_REQUIRE_SERVICES") == "1"
+
+
+def service_or_skip(host: str, port: int, what: str) -> None:
+    """Skip with a reason when a service is down, unless HUBWIRE_REQUIRE_SERVICES=1 (CI), then fail."""
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError as exc:
+        message = f"{what} is not answering on {host}:{port} ({exc})"
+        if REQUIRE_SERVICES:
+            pytest.fail(message + " and HUBWIRE_REQUIRE_SERVICES=1")
+        pytest.skip(message)
+
+
+@pytest.fixture
+def owner(db):
+    return User.objects.create_user("owner@example.test", PASSWORD)
+
+
+@pytest.fixture
+def workspace(owner):
+    return workspace_create(name="Northwind", owner=owner)
+
+
+@pytest.fixture
+def member(workspace):
+    return member_add(workspace=workspace, email="member@example.test", password=PASSWORD, role=Role.MEMBER).user
+
+
+@pytest.fixture
+def other_workspace(db):
+    stranger = User.objects.create_user("outsider@example.test", PASSWORD)
+    return workspace_create(name="Elsewhere Inc", owner=stranger)
+
+
+@pytest.fixture
+def outsider(other_workspace):
+    return other_workspace.memberships.get().user
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def owner_client(owner, workspace):
+    return logged_in(owner)
+
+
+@pytest.fixture
+def api_key(workspace):
+    return ApiKey.issue(workspace=workspace, name="tests")[1]
+
+
+@pytest.fixture
+def api(api_key):
+    return Client(headers={"Authorization": f"Bearer {api_key}"})
+
+
+@pytest.fixture
+def outsider_api(other_workspace):
+    return Client(headers={"Authorization": f"Bearer {ApiKey.issue(workspace=other_workspace, name='x')[1]}"})
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the database this test run actually uses (the test database), for a child process."""
+    s = connection.settings_dict
+    if s["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{s['NAME']}"
+    auth = quote(s["USER"] or "") + (f":{quote(s['PASSWORD'])}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker process (prefork, 2 processes) on this run's broker and test database."""
+    broker = settings.CELERY_BROKER_URL
+    parts = urlsplit(broker)
+    if parts.scheme in ("redis", "amqp"):
+        service_or_skip(parts.hostname or "127.0.0.1", parts.port or {"redis": 6379, "amqp": 5672}[parts.scheme], parts.scheme)
+    from hubwire.celery import app
+
+    with app.connection_for_write() as conn:  # messages left by an earlier run point at rows that are gone
+        conn.default_channel.queue_purge("celery")
+    env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(), "CELERY_BROKER_URL": broker,
+           "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "hubwire", "--quiet", "worker", "--concurrency", "2",
+         "--loglevel", "WARNING", "--hostname", f"test-{os.getpid()}@%h", "--without-gossip", "--without-mingle"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def wait_until(condition, timeout: float = 30.0, interval: float = 0.2, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
