@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Callable
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from hubwire.core.api import ERRORS, api_actor, page_schema, paginate
 from hubwire.core.schema_types import Id
@@ -51,7 +51,7 @@ def crud_router(r: Resource) -> Router:
     @router.post("", response={201: r.out, **ERRORS}, operation_id=f"create_{r.name}", summary=f"Create a {r.name}")
     def create_object(request, payload: r.create_in):
         obj = r.create(workspace=request.auth.workspace, actor=api_actor(request), **service_kwargs(payload.model_dump()))
-        return 201, queryset(request).get(pk=obj.pk)
+        return Status(201, queryset(request).get(pk=obj.pk))
 
     @router.get("/{id}", response={200: r.out, **ERRORS}, operation_id=f"get_{r.name}", summary=f"Get a {r.name}")
     def get_object(request, id: Id):
@@ -116,7 +116,7 @@ action(routers["/appointments"], appointments, "cancel",
                            summary="Record a payment against an invoice")
 def create_payment(request, id: Id, payload: s.PaymentIn):
     invoice = get_scoped(m.Invoice, request.auth.workspace, id)
-    return 201, documents.payment_record(invoice=invoice, actor=api_actor(request), **payload.model_dump())
+    return Status(201, documents.payment_record(invoice=invoice, actor=api_actor(request), **payload.model_dump()))
 
 
 @routers["/invoices"].get("/{id}/payments", response={200: list[s.PaymentOut], **ERRORS},
@@ -145,5 +145,6 @@ def list_messages(request, filters: Query[MessageFilter]):
 @messages.post("", response={201: s.MessageOut, **ERRORS}, operation_id="create_message",
                summary="Post a message to an account's conversation (inbound = from the client)")
 def create_message(request, payload: s.MessageIn):
-    return 201, work.message_post(workspace=request.auth.workspace, actor=api_actor(request),
-                                  **service_kwargs(payload.model_dump()))
+    message = work.message_post(workspace=request.auth.workspace, actor=api_actor(request),
+                                **service_kwargs(payload.model_dump()))
+    return Status(201, message)

@@ -93,9 +93,12 @@ class Cleaner:
         return field in self.data
 
     def current(self, field: str):
-        """The value after this change: the new one if given, else the instance's."""
+        """The value after this change: the cleaned new one if given, else the instance's.
+        A field that failed its check has no value (None), so later checks never see raw input."""
         if field in self.values:
             return self.values[field]
+        if any(key == field or key.startswith(f"{field}.") for key in self.errors):
+            return None
         if field in self.data:
             return self.data[field]
         return getattr(self.instance, field, None) if self.instance is not None else None

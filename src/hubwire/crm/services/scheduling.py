@@ -34,7 +34,8 @@ def _clean_appointment(workspace, data: dict, instance: Appointment | None) -> d
     c.field("location", text)
     c.field("meeting_url", url)
     c.field("notes", text)
-    zone = c.current("time_zone") or "UTC"
+    # Only a zone that passed its check may localize times; a bad one is already a field error.
+    zone = c.values.get("time_zone") or (instance.time_zone if instance else "UTC")
     for field in ("start", "end"):
         if c.given(field) or creating:
             try:
