@@ -1,0 +1,91 @@
+"""In a real browser (Playwright driving Debian's chromium): a team user signs in, creates a lead,
+accepts a quote, books an appointment, marks an invoice paid, and sees the events that recorded."""
+
+import os
+import shutil
+
+import pytest
+
+from hubwire.crm.models import Appointment, Invoice, Lead, Quote
+from tests.conftest import PASSWORD, REQUIRE_SERVICES
+from tests.factories import crm_objects
+
+CHROMIUM = "/usr/bin/chromium"
+# Playwright's sync API keeps an event loop in this thread; the ORM calls below are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def page():
+    if not shutil.which(CHROMIUM):
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{CHROMIUM} is missing (make test installs Debian's chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        browser.close()
+
+
+def test_team_user_works_the_crm_and_sees_its_events(page, live_server, owner, workspace):
+    objects = crm_objects(workspace)
+    base = live_server.url
+
+    page.goto(f"{base}/")
+    assert "/login/" in page.url
+    page.fill("input[name=username]", owner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    assert page.locator("h1").inner_text() == "Northwind"
+
+    # A lead, with a bad phone first: the field error shows and nothing is saved.
+    page.goto(f"{base}/leads/new/")
+    page.fill("#id_name", "Dana Scully")
+    page.fill("#id_phone", "12")
+    page.click("button[type=submit]")
+    assert "not a valid phone number" in page.locator(".errorlist").first.inner_text()
+    assert not Lead.objects.filter(name="Dana Scully").exists()
+    page.fill("#id_phone", "+1 212 555 1234")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/leads/*/")
+    assert Lead.objects.get(name="Dana Scully").phone == "+12125551234"
+
+    # Accept a quote.
+    quote = objects["quotes"]
+    page.goto(f"{base}/quotes/{quote.pk}/")
+    page.click("button:has-text('Accept')")
+    assert page.get_by_test_id("status").inner_text() == "Accepted"
+    assert Quote.objects.get(pk=quote.pk).status == "accepted"
+
+    # Book an appointment on Zoom, in New York time.
+    page.goto(f"{base}/appointments/new/")
+    page.fill("#id_title", "Strategy call")
+    page.fill("#id_start", "2031-03-04T09:30")
+    page.fill("#id_end", "2031-03-04T10:15")
+    page.fill("#id_time_zone", "America/New_York")
+    page.select_option("#id_location_type", "zoom")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/appointments/*/")
+    booked = Appointment.objects.get(title="Strategy call")
+    assert booked.start.isoformat() == "2031-03-04T14:30:00+00:00"
+    assert "09:30 (America/New_York)" in page.content()
+
+    # Mark an invoice paid.
+    invoice = objects["invoices"]
+    page.goto(f"{base}/invoices/{invoice.pk}/")
+    page.click("button:has-text('Mark paid')")
+    assert page.get_by_test_id("status").inner_text() == "Paid"
+    assert Invoice.objects.get(pk=invoice.pk).payments.count() == 1
+
+    # The events that recorded all of it.
+    page.goto(f"{base}/events/")
+    table = page.locator("table").inner_text()
+    for event_type in ("lead.created", "quote.accepted", "appointment.booked", "payment.received", "invoice.paid"):
+        assert event_type in table, event_type
