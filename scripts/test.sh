@@ -3,6 +3,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+export HUBWIRE_DB_CONN_MAX_AGE=0  # no connection outlives a test, so the test database can be dropped
 
 echo "== hubwire tests: SQLite database, SQLite broker =="
 mkdir -p var

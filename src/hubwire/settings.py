@@ -85,7 +85,8 @@ TEMPLATES = [
 
 # --- Database: SQLite in WAL mode by default, anything dj-database-url reads otherwise. ---
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{var_path('hubwire.sqlite3')}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Persistent connections save a connect per request; the test runs turn them off (scripts/test.sh).
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("HUBWIRE_DB_CONN_MAX_AGE", "60")))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
