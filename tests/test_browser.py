@@ -75,7 +75,7 @@ def test_team_user_works_the_crm_and_sees_its_events(page, live_server, owner, w
     page.wait_for_url(f"{base}/appointments/*/")
     booked = Appointment.objects.get(title="Strategy call")
     assert booked.start.isoformat() == "2031-03-04T14:30:00+00:00"
-    assert "09:30 (America/New_York)" in page.content()
+    assert "09:30 (America/New_York)" in page.content()  # shown in its own zone, not UTC
 
     # Mark an invoice paid.
     invoice = objects["invoices"]

@@ -131,9 +131,11 @@ class ContractForm(WorkspaceForm):
 
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(min_value=0, max_digits=16, decimal_places=3, required=False,
-                                help_text="Leave empty to pay the balance due.")
+                                help_text="Leave empty to pay the balance due.",
+                                widget=forms.NumberInput(attrs={"placeholder": "Amount (balance due)", "step": "0.01"}))
     method = forms.ChoiceField(choices=m.PaymentMethod.choices, initial=m.PaymentMethod.MANUAL)
-    reference = forms.CharField(max_length=200, required=False)
+    reference = forms.CharField(max_length=200, required=False,
+                                widget=forms.TextInput(attrs={"placeholder": "Reference (optional)"}))
 
 
 class MessageForm(forms.Form):

@@ -1,6 +1,8 @@
+from datetime import datetime
+from datetime import timezone as dt_timezone
+from zoneinfo import ZoneInfo
+
 from django import template
-from django.db import models
-from django.utils import timezone
 
 from hubwire.core.money import format_money
 
@@ -26,12 +28,15 @@ def _display(obj, name: str):
 
 @register.filter
 def cell(obj, path: str):
-    """A list cell: an attribute, a get_X_display, or a money amount in the object's currency."""
+    """A list cell: an attribute, a get_X_display, or a money amount in the object's currency.
+    Datetimes are formatted here (templates would re-localize them to UTC): an appointment's in its
+    own time zone, anything else in UTC."""
     value = _display(obj, path)
-    if hasattr(value, "astimezone") and getattr(obj, "time_zone", None):
-        from zoneinfo import ZoneInfo
-
-        value = timezone.localtime(value, ZoneInfo(obj.time_zone))
+    if isinstance(value, datetime):
+        zone = getattr(obj, "time_zone", None)
+        if zone:
+            return f"{value.astimezone(ZoneInfo(zone)):%a %d %b %Y, %H:%M} ({zone})"
+        return f"{value.astimezone(dt_timezone.utc):%Y-%m-%d %H:%M} UTC"
     return "" if value is None else value
 
 
@@ -42,13 +47,14 @@ def detail_fields(obj) -> list[tuple[str, object]]:
     for field in obj._meta.fields:
         if field.name in HIDDEN_FIELDS:
             continue
+        label = field.verbose_name.capitalize()
         if field.choices:
             value = getattr(obj, f"get_{field.name}_display")()
+        elif field.name == "tax_rate_bp":
+            label, value = "Tax rate", f"{field.value_from_object(obj) / 100:g}%"
         else:
             value = cell(obj, field.name)
-        if isinstance(field, models.DateTimeField) and value and getattr(obj, "time_zone", None):
-            value = f"{value:%a %d %b %Y, %H:%M} ({obj.time_zone})"
-        rows.append((field.verbose_name.capitalize(), value))
+        rows.append((label, value))
     return rows
 
 
