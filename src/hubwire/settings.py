@@ -6,7 +6,7 @@ import secrets
 import dj_database_url
 from cryptography.fernet import Fernet
 
-from hubwire.paths import VAR_DIR, read_or_create_secret, var_path
+from hubwire.paths import read_or_create_secret, var_path
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -1,12 +1,11 @@
 """Validation and the save-and-emit step shared by the CRM services."""
 
-from datetime import date
-
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from hubwire.core.errors import FieldError
 from hubwire.core.money import MAX_MINOR_UNITS
@@ -75,11 +74,6 @@ def required_text(value, field: str) -> str:
     return value
 
 
-def date_order(start: date | None, end: date | None, *, end_field: str, message: str) -> None:
-    if start and end and end < start:
-        raise FieldError({end_field: message})
-
-
 class Cleaner:
     """Collects field errors across a whole payload so the user sees all of them at once."""
 
@@ -121,6 +115,10 @@ class Cleaner:
             self.values[field] = resolve_reference(model, workspace, self.data.get(field), field=field, required=required)
         except FieldError as exc:
             self.errors.update(exc.errors)
+
+    def dates_in_order(self, start: str, end: str) -> None:
+        first, last = self.current(start), self.current(end)
+        self.check(not (first and last and last < first), end, "This date is before the start date.")
 
     def check(self, condition: bool, field: str, message: str) -> None:
         if not condition and field not in self.errors:
@@ -165,8 +163,6 @@ def choice(enum):
 
 def transition(obj, *, allowed_from: tuple, to: str, event: str, actor: str, stamp: str | None = None, verb: str):
     """Move an object between statuses and record the event, or refuse with a Conflict."""
-    from django.utils import timezone
-
     with transaction.atomic():
         current = type(obj).objects.select_for_update().get(pk=obj.pk)
         if current.status not in allowed_from:

@@ -11,18 +11,10 @@ from hubwire.crm.services.common import (
     amount,
     choice,
     currency,
-    date_order,
     required_text,
     save_and_emit,
     text,
 )
-
-
-def _dates_in_order(c: Cleaner, start: str, end: str) -> None:
-    try:
-        date_order(c.current(start), c.current(end), end_field=end, message="This date is before the start date.")
-    except FieldError as exc:
-        c.errors.update(exc.errors)
 
 
 def _clean_project(workspace, data: dict, instance: Project | None) -> dict:
@@ -33,7 +25,7 @@ def _clean_project(workspace, data: dict, instance: Project | None) -> dict:
     c.field("status", choice(ProjectStatus))
     c.field("start_date")
     c.field("due_date")
-    _dates_in_order(c, "start_date", "due_date")
+    c.dates_in_order("start_date", "due_date")
     return c.result()
 
 
@@ -57,7 +49,7 @@ def _clean_contract(workspace, data: dict, instance: Contract | None) -> dict:
     c.field("currency", currency)
     c.field("starts_on")
     c.field("ends_on")
-    _dates_in_order(c, "starts_on", "ends_on")
+    c.dates_in_order("starts_on", "ends_on")
     return c.result()
 
 
