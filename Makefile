@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# The provider sandbox is on unless HUBWIRE_SANDBOX says otherwise.
 run: install
-	$(BIN)/hubwire run --port $(PORT)
+	HUBWIRE_SANDBOX=$${HUBWIRE_SANDBOX:-1} $(BIN)/hubwire run --port $(PORT)
 
 # Debian's chromium for the browser tests (never a browser download of Playwright's own).
 browser:

@@ -128,3 +128,48 @@ def wait_until(condition, timeout: float = 30.0, interval: float = 0.2, message:
             return result
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+# --- the provider sandbox ------------------------------------------------------------------------
+
+# Tests that talk to the sandbox use both databases (the sandbox keeps its state in its own).
+SANDBOX_DB = pytest.mark.django_db(transaction=True, databases=["default", "sandbox"])
+
+
+class Sandbox:
+    """The sandbox served by the live server, and its test hooks over HTTP."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+
+    def control(self, action: str, **data) -> dict:
+        import httpx
+
+        response = httpx.post(f"{self.base_url}/sandbox/_control/{action}/", json=data, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def calls(self, host: str, path: str = "", note: str | None = None):
+        from hubwire.sandbox.models import Call
+
+        calls = Call.objects.filter(host=host)
+        if path:
+            calls = calls.filter(path=path)
+        if note is not None:
+            calls = calls.filter(note=note)
+        return list(calls.order_by("id"))
+
+    def tokens(self, server: str, **filters):
+        from hubwire.sandbox.models import Token
+
+        return list(Token.objects.filter(server=server, **filters))
+
+
+@pytest.fixture
+def sandbox(live_server, settings):
+    """hubwire pointed at the sandbox in the live server, as `make run` is (HUBWIRE_SANDBOX=1)."""
+    settings.HUBWIRE_SANDBOX = True
+    settings.HUBWIRE_SANDBOX_URL = ""
+    settings.HUBWIRE_BASE_URL = live_server.url
+    settings.HUBWIRE_PROVIDER_ENV = {}
+    return Sandbox(live_server.url)

@@ -30,7 +30,18 @@ HUBWIRE_ENCRYPTION_KEYS = env_list("HUBWIRE_ENCRYPTION_KEYS") or [
     read_or_create_secret("encryption_key", lambda: Fernet.generate_key().decode())
 ]
 HUBWIRE_BASE_URL = os.environ.get("HUBWIRE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The built-in provider emulators (hubwire.sandbox): on for `make run` and the tests, off in production.
 HUBWIRE_SANDBOX = env_bool("HUBWIRE_SANDBOX")
+# Where hubwire reaches the sandbox; empty means HUBWIRE_BASE_URL + "/sandbox".
+HUBWIRE_SANDBOX_URL = os.environ.get("HUBWIRE_SANDBOX_URL", "")
+# Provider app settings, all named HUBWIRE_<PROVIDER>_<NAME>: e.g. HUBWIRE_ZOOM_CLIENT_ID,
+# HUBWIRE_ZOOM_CLIENT_SECRET, HUBWIRE_ZOOM_WEBHOOK_SECRET, and HUBWIRE_ZOOM_URL_API to point one of a
+# provider's hosts somewhere else. Read through Provider.setting() / Provider.url().
+HUBWIRE_PROVIDER_ENV = {k[len("HUBWIRE_"):].lower(): v for k, v in os.environ.items() if k.startswith("HUBWIRE_")}
+HUBWIRE_ZOOM_REFRESH_TOKEN_DAYS = int(os.environ.get("HUBWIRE_ZOOM_REFRESH_TOKEN_DAYS", "90"))
+HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS = int(os.environ.get("HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS", "0"))
+# Seconds before a provider call gives up (connect: at most 5).
+HUBWIRE_HTTP_TIMEOUT = float(os.environ.get("HUBWIRE_HTTP_TIMEOUT", "15"))
 HUBWIRE_DEFAULT_PHONE_REGION = os.environ.get("HUBWIRE_DEFAULT_PHONE_REGION", "US")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
@@ -49,6 +60,9 @@ INSTALLED_APPS = [
     "hubwire.jobs",
     "hubwire.events",
     "hubwire.crm",
+    "hubwire.integrations",
+    # Always installed so its tables exist in its own database; it answers only when HUBWIRE_SANDBOX is on.
+    "hubwire.sandbox",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hubwire.core.context_processors.workspace",
+                "hubwire.integrations.context_processors.integration_alerts",
             ],
         },
     },
@@ -99,6 +114,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database is a file (not :memory:) so that a real Celery worker process and a
     # live server can share it with the test run.
     DATABASES["default"]["TEST"] = {"NAME": str(var_path("test-hubwire.sqlite3"))}
+# The sandbox keeps its state in its own SQLite file, like a provider keeps its own database. It
+# also means a token refresh holding hubwire's write lock never waits on the sandbox's writes.
+DATABASES["sandbox"] = {
+    **dj_database_url.parse(os.environ.get("HUBWIRE_SANDBOX_DATABASE_URL") or f"sqlite:///{var_path('sandbox.sqlite3')}"),
+    "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20},
+    "TEST": {"NAME": str(var_path("test-sandbox.sqlite3"))},
+}
+DATABASE_ROUTERS = ["hubwire.sandbox.router.SandboxRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -155,6 +178,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 HUBWIRE_JOBS_TICK_SECONDS = float(os.environ.get("HUBWIRE_JOBS_TICK_SECONDS", "5"))
+# Shared rate-limit buckets across processes; defaults to the broker when that is Redis.
+HUBWIRE_REDIS_URL = os.environ.get("HUBWIRE_REDIS_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
 CELERY_BEAT_SCHEDULE = {
     "jobs-tick": {"task": "hubwire.jobs.tick", "schedule": HUBWIRE_JOBS_TICK_SECONDS},
 }
@@ -162,7 +188,9 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "hubwire.core.redaction.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # hubwire.http logs every provider call (scrubbed); httpx's own INFO line would repeat it unscrubbed.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

@@ -8,5 +8,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("hubwire.core.urls")),
     path("", include("hubwire.events.urls")),
+    path("", include("hubwire.integrations.urls")),
+    # Provider emulators; every view answers 404 unless HUBWIRE_SANDBOX is on.
+    path("sandbox/", include("hubwire.sandbox.urls")),
     path("", include("hubwire.crm.urls")),
 ]

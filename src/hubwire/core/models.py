@@ -91,3 +91,21 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class AuditEntry(models.Model):
+    """Who did what to the workspace's connections and secrets, and when. Never holds a secret."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                              help_text="Empty when hubwire itself acted (a worker, a provider's webhook).")
+    action = models.CharField(max_length=60)
+    subject = models.CharField(max_length=120, help_text="What it acted on, e.g. 'zoom' or 'stripe (test)'.")
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.subject}"

@@ -70,3 +70,12 @@ def as_json(value) -> str:
     import json
 
     return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, '' when missing (dicts and QueryDicts alike)."""
+    try:
+        return mapping.get(key, "") if mapping else ""
+    except AttributeError:
+        return ""

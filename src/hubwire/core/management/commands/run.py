@@ -57,6 +57,8 @@ class Command(BaseCommand):
             raise CommandError(f"Port {port} on {host} is in use. Choose another with --port or PORT.")
         self.stdout.write("Preparing the database…")
         call_command("migrate", interactive=False, verbosity=0)
+        if settings.HUBWIRE_SANDBOX:
+            call_command("migrate", database="sandbox", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if not no_seed and not Workspace.objects.exists():
             self.stdout.write("Empty database: seeding the Northwind Studio demo…")

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class IntegrationsConfig(AppConfig):
+    name = "hubwire.integrations"
+    label = "integrations"
+    verbose_name = "Integrations"
+
+    def ready(self):
+        # Importing the providers registers them (registry.PROVIDERS) and their inbound-event jobs.
+        from hubwire.integrations import providers  # noqa: F401

@@ -1,0 +1,38 @@
+"""Google Calendar (providers.md §3). Declared here; two-way sync comes with its own issue."""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+from hubwire.integrations.registry import AuthKind, Provider, RateLimit, register
+
+GOOGLE_HOSTS = {"accounts": "https://accounts.google.com", "oauth2": "https://oauth2.googleapis.com",
+                "api": "https://www.googleapis.com"}
+
+
+class GoogleProvider(Provider):
+    """Google's OAuth 2.0 for web server apps: offline access with a forced consent so that a
+    refresh token is always issued; refresh tokens do not rotate."""
+
+    auth_kind = AuthKind.OAUTH2
+    hosts = GOOGLE_HOSTS
+    authorize_endpoint = ("accounts", "/o/oauth2/v2/auth")
+    token_endpoint = ("oauth2", "/token")
+    revoke_endpoint = ("oauth2", "/revoke")
+    token_auth_method = "client_secret_post"
+    authorize_params = {"access_type": "offline", "prompt": "consent", "include_granted_scopes": "true"}
+    # Apps in "Testing" get refresh tokens that die after 7 days; set HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS=7 then.
+    refresh_token_lifetime = (timedelta(days=settings.HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS)
+                              if settings.HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS else None)
+    expiry_warning = timedelta(days=2)
+
+
+@register
+class GoogleCalendar(GoogleProvider):
+    key = "google_calendar"
+    name = "Google Calendar"
+    tab_label = "Google Calendar"
+    summary = "Two-way appointment sync with Google Calendar; “Google Meet” as the location adds a Meet link."
+    scopes = ("https://www.googleapis.com/auth/calendar.events",)
+    # 600 requests/min per user per project (developers.google.com/workspace/calendar/api/guides/quota).
+    rate_limit = RateLimit(per_second=10, burst=10, source="developers.google.com/workspace/calendar/api/guides/quota")

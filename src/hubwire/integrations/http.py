@@ -1,0 +1,165 @@
+"""The one outbound HTTP module every provider uses (architecture: "one place for timeouts,
+retries, rate limits, redaction").
+
+`provider_client()` gives an httpx.Client whose transport:
+- waits for the provider account's rate-limit bucket before each attempt;
+- retries 429 always (the provider did not act), and 5xx and timeouts only when a retry cannot
+  duplicate anything: a safe method, or a request carrying the provider's idempotency mechanism;
+- waits what `Retry-After` says when it says something, else exponential backoff with full jitter;
+  a `Retry-After` beyond `max_retry_after` (Zoom's daily limit: "resume at 00:00 GMT") is handed
+  back to the caller instead of sleeping on it;
+- logs one line per attempt with secrets scrubbed, and never follows redirects.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+from dataclasses import dataclass
+
+import httpx
+from django.conf import settings
+
+from hubwire.core.redaction import scrub
+from hubwire.integrations import ratelimit
+
+log = logging.getLogger("hubwire.http")
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    max_retry_after: float = 60.0
+    max_rate_limit_wait: float = 30.0
+
+    def backoff(self, attempt: int) -> float:
+        """Full jitter: uniform in [0, min(cap, base·2^(attempt-1))] (attempt counts from 1)."""
+        return random.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
+
+
+class ProviderError(Exception):
+    """A provider call that failed, described without secrets."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: str = "", retry_after: float | None = None):
+        super().__init__(scrub(message))
+        self.status, self.code, self.retry_after = status, code, retry_after
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def retry_safe(request: httpx.Request) -> bool:
+    """A retry after a 5xx or timeout cannot do the work twice."""
+    return (request.method in SAFE_METHODS or "Idempotency-Key" in request.headers
+            or "requestid" in request.url.params)  # Intuit's idempotency parameter
+
+
+class ProviderTransport(httpx.BaseTransport):
+    def __init__(self, *, label: str, bucket: str | None, rate_limit=None, policy: RetryPolicy | None = None,
+                 inner: httpx.BaseTransport | None = None, sleep=time.sleep):
+        self.label, self.bucket, self.rate_limit = label, bucket, rate_limit
+        self.policy = policy or RetryPolicy()
+        self.inner = inner or httpx.HTTPTransport()
+        self.sleep = sleep
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        policy = self.policy
+        for attempt in range(1, policy.attempts + 1):
+            if self.rate_limit and self.bucket:
+                try:
+                    ratelimit.acquire(self.bucket, self.rate_limit.per_second, self.rate_limit.burst,
+                                      max_wait=policy.max_rate_limit_wait, sleep=self.sleep)
+                except ratelimit.RateLimitWaitTooLong as exc:
+                    raise ProviderError(f"{self.label}: {exc}", status=429, retry_after=exc.wait) from None
+            started = time.monotonic()
+            try:
+                response = self.inner.handle_request(request)
+            except httpx.TransportError as exc:
+                # A refused connection never reached the provider; a timeout may have.
+                can_retry = isinstance(exc, httpx.ConnectError) or retry_safe(request)
+                self._log(request, f"{type(exc).__name__}", started, attempt, logging.WARNING)
+                if can_retry and attempt < policy.attempts:
+                    self.sleep(policy.backoff(attempt))
+                    continue
+                raise
+            status = response.status_code
+            retryable = status == 429 or (status >= 500 and retry_safe(request))
+            self._log(request, str(status), started, attempt, logging.WARNING if status >= 400 else logging.INFO)
+            if not retryable or attempt == policy.attempts:
+                return response
+            delay = retry_after_seconds(response)
+            if delay is not None and delay > policy.max_retry_after:
+                return response  # e.g. a daily limit: the caller reports when to resume
+            response.read()
+            response.close()
+            self.sleep(delay if delay is not None else policy.backoff(attempt))
+        raise AssertionError("unreachable")
+
+    def _log(self, request: httpx.Request, outcome: str, started: float, attempt: int, level: int) -> None:
+        elapsed_ms = (time.monotonic() - started) * 1000
+        log.log(level, "%s %s %s -> %s in %.0f ms (attempt %d)", self.label, request.method,
+                scrub(str(request.url)), outcome, elapsed_ms, attempt)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def provider_client(provider, *, account: str = "", auth: httpx.Auth | None = None,
+                    policy: RetryPolicy | None = None, inner: httpx.BaseTransport | None = None,
+                    sleep=time.sleep, client_class=httpx.Client, **kwargs) -> httpx.Client:
+    """An httpx client for calls to `provider` on behalf of one provider account (the bucket key)."""
+    bucket = f"{provider.key}:{account}" if account else None
+    transport = ProviderTransport(label=provider.key, bucket=bucket, rate_limit=provider.rate_limit,
+                                  policy=policy, inner=inner, sleep=sleep)
+    timeout = httpx.Timeout(settings.HUBWIRE_HTTP_TIMEOUT, connect=min(5.0, settings.HUBWIRE_HTTP_TIMEOUT))
+    return client_class(transport=transport, auth=auth, timeout=timeout, follow_redirects=False,
+                        headers={"User-Agent": "hubwire/0.1"}, **kwargs)
+
+
+def describe_failure(provider, response: httpx.Response) -> str:
+    """The provider's own words for a failed response, scrubbed and short."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    message = ""
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):  # Stripe, Google
+            message = error.get("message") or ""
+        message = (message or body.get("message") or body.get("error_description") or body.get("reason")
+                   or (error if isinstance(error, str) else "") or "")
+    if not message:
+        message = response.text[:200]
+    return scrub(f"{provider.name} answered {response.status_code}: {message}".strip())
+
+
+def raise_for_status(provider, response: httpx.Response) -> httpx.Response:
+    if response.is_success:
+        return response
+    code = ""
+    try:
+        body = response.json()
+        if isinstance(body, dict):
+            code = str(body.get("code") or body.get("error") or "")
+    except ValueError:
+        pass
+    raise ProviderError(describe_failure(provider, response), status=response.status_code, code=code,
+                        retry_after=retry_after_seconds(response))

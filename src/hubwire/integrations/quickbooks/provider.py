@@ -1,0 +1,40 @@
+"""QuickBooks Online (providers.md §2). The business pastes its own Intuit app's client id and
+secret (the seed: "configure API credentials in Settings first"), then connects with OAuth."""
+
+from datetime import timedelta
+
+from hubwire.integrations.registry import AuthKind, CredentialField, Provider, RateLimit, register
+
+
+@register
+class QuickBooks(Provider):
+    key = "quickbooks"
+    name = "QuickBooks"
+    tab_label = "QuickBooks"
+    summary = "Sync invoices and customer records to QuickBooks Online, on demand and on a schedule."
+    auth_kind = AuthKind.OAUTH2
+    hosts = {"appcenter": "https://appcenter.intuit.com", "oauth": "https://oauth.platform.intuit.com",
+             "developer": "https://developer.api.intuit.com", "api": "https://quickbooks.api.intuit.com"}
+    authorize_endpoint = ("appcenter", "/connect/oauth2")
+    token_endpoint = ("oauth", "/oauth2/v1/tokens/bearer")
+    revoke_endpoint = ("developer", "/v2/oauth2/tokens/revoke")
+    scopes = ("com.intuit.quickbooks.accounting",)
+    pkce = False
+    callback_params = ("realmId",)
+    # 100 days, rolling (blogs.intuit.com 2024-06-03), when the token answer does not say.
+    refresh_token_lifetime = timedelta(days=100)
+    # 500 requests/min per realmId (blogs.intuit.com/2016/08/08/idg-concurrent-api-use-changes-coming-soon).
+    rate_limit = RateLimit(per_second=500 / 60, burst=10, source="blogs.intuit.com/2016/08/08")
+    credential_fields = (
+        CredentialField("client_id", "Client ID", r"[A-Za-z0-9]{20,80}",
+                        "20 to 80 letters and digits, from your Intuit developer app's Keys page.", secret=False),
+        CredentialField("client_secret", "Client Secret", r"[A-Za-z0-9]{20,80}",
+                        "20 to 80 letters and digits, from your Intuit developer app's Keys page."),
+    )
+
+    def client_credentials(self, connection):
+        creds = connection.credentials if connection else {}
+        return creds.get("client_id", ""), creds.get("client_secret", "")
+
+    def missing_configuration(self) -> str:
+        return ""  # each workspace brings its own Intuit app

@@ -1,0 +1,89 @@
+"""Token buckets, one per provider account, loaded with each provider's documented limits.
+
+In-process by default (one hubwire process, the embedded setup); in Redis when HUBWIRE_REDIS_URL
+is set, so that every web and worker process shares one bucket per provider account."""
+
+from __future__ import annotations
+
+import threading
+import time
+from functools import lru_cache
+
+from django.conf import settings
+
+
+class RateLimitWaitTooLong(Exception):
+    """Waiting for a token would take longer than the caller allows; nothing was sent."""
+
+    def __init__(self, key: str, wait: float):
+        super().__init__(f"rate limit for {key}: next request allowed in {wait:.1f}s")
+        self.wait = wait
+
+
+class MemoryBuckets:
+    def __init__(self, clock=time.monotonic):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def take(self, key: str, rate: float, burst: int) -> float:
+        """Take a token now if there is one (returns 0), else return how long until there is."""
+        with self._lock:
+            now = self._clock()
+            tokens, stamp = self._buckets.get(key, (float(burst), now))
+            tokens = min(float(burst), tokens + (now - stamp) * rate)
+            if tokens >= 1:
+                self._buckets[key] = (tokens - 1, now)
+                return 0.0
+            self._buckets[key] = (tokens, now)
+            return (1 - tokens) / rate
+
+
+# KEYS[1] the bucket; ARGV rate (tokens/s), burst. The server's clock, so every process agrees.
+_TAKE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'stamp')
+local tokens = tonumber(state[1]) or burst
+local stamp = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + (now - stamp) * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+return tostring(wait)
+"""
+
+
+class RedisBuckets:
+    def __init__(self, url: str):
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+        self._take = self._redis.register_script(_TAKE)
+
+    def take(self, key: str, rate: float, burst: int) -> float:
+        return float(self._take(keys=[f"hubwire:ratelimit:{key}"], args=[rate, burst]))
+
+
+@lru_cache(maxsize=4)
+def _buckets(redis_url: str):
+    return RedisBuckets(redis_url) if redis_url else MemoryBuckets()
+
+
+def buckets():
+    return _buckets(settings.HUBWIRE_REDIS_URL)
+
+
+def acquire(key: str, rate: float, burst: int, *, max_wait: float, sleep=time.sleep, store=None) -> float:
+    """Block until the bucket gives a token; returns the seconds waited. Raises
+    RateLimitWaitTooLong rather than wait longer than max_wait in total."""
+    store = store or buckets()
+    waited = 0.0
+    while (wait := store.take(key, rate, burst)) > 0:
+        if waited + wait > max_wait:
+            raise RateLimitWaitTooLong(key, wait)
+        sleep(wait)
+        waited += wait
+    return waited

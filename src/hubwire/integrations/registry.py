@@ -1,0 +1,209 @@
+"""The Provider base class and the one map from key to provider that drives the page, the URLs,
+the inbound receiver and the tasks. Adding an integration is one subclass and @register, never an
+`if provider == …` anywhere else."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    import httpx
+    from django.http import HttpResponse
+
+    from hubwire.integrations.models import Connection, InboundEvent
+
+
+class AuthKind(StrEnum):
+    OAUTH2 = "oauth2"            # authorization code (+ PKCE where supported) through the provider's consent page
+    CREDENTIALS = "credentials"  # API credentials the business pastes
+    NONE = "none"                # nothing to connect to (Client Portal, Webhooks)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A provider's documented request rate for one provider account (a token bucket)."""
+
+    per_second: float
+    burst: int
+    source: str  # the vendor page the numbers come from
+
+
+@dataclass(frozen=True)
+class CredentialField:
+    name: str
+    label: str
+    pattern: str  # a full-match regex; a mismatch is a field error naming `hint`
+    hint: str
+    secret: bool = True
+
+    def clean(self, value: str) -> str | None:
+        """The trimmed value, or None when it does not look like this credential."""
+        value = (value or "").strip()
+        return value if re.fullmatch(self.pattern, value) else None
+
+
+@dataclass
+class Card:
+    """What a provider's status card shows."""
+
+    status: str
+    colour: str
+    headline: str
+    detail: str = ""
+    warning: str = ""
+
+
+@dataclass
+class InboundDelivery:
+    """A verified provider webhook: what to store, or a response to give at once (e.g. Zoom's
+    URL validation, which wants an answer and is not an event)."""
+
+    event_id: str = ""
+    event_type: str = ""
+    account_ref: str = ""
+    immediate: HttpResponse | None = None
+
+
+class InboundRejected(Exception):
+    def __init__(self, reason: str, status: int = 400):
+        super().__init__(reason)
+        self.reason, self.status = reason, status
+
+
+class Provider:
+    key: ClassVar[str]
+    name: ClassVar[str]
+    tab_label: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    auth_kind: ClassVar[AuthKind] = AuthKind.NONE
+    modes: ClassVar[tuple[str, ...]] = ("",)
+    # False until hubwire can actually do the integration: the tab says so and offers no Connect.
+    built: ClassVar[bool] = False
+
+    # Where the provider lives: host name -> real origin. `url()` maps these to an override or the sandbox.
+    hosts: ClassVar[dict[str, str]] = {}
+    authorize_endpoint: ClassVar[tuple[str, str] | None] = None  # (host name, path)
+    token_endpoint: ClassVar[tuple[str, str] | None] = None
+    revoke_endpoint: ClassVar[tuple[str, str] | None] = None
+    scopes: ClassVar[tuple[str, ...]] = ()
+    pkce: ClassVar[bool] = True
+    token_auth_method: ClassVar[str] = "client_secret_basic"
+    authorize_params: ClassVar[dict[str, str]] = {}
+    callback_params: ClassVar[tuple[str, ...]] = ()  # extra callback query parameters to keep (e.g. realmId)
+    # When the token response does not say how long the refresh token lives.
+    refresh_token_lifetime: ClassVar[timedelta | None] = None
+    expiry_warning: ClassVar[timedelta] = timedelta(days=14)
+    rate_limit: ClassVar[RateLimit | None] = None
+    credential_fields: ClassVar[tuple[CredentialField, ...]] = ()
+    # Repeated failures of calls on an active connection before it turns red.
+    failures_before_attention: ClassVar[int] = 5
+
+    # --- configuration -------------------------------------------------------------------------
+
+    def url(self, host: str, path: str = "") -> str:
+        """The URL of `path` on one of the provider's hosts: an explicit override
+        (HUBWIRE_<KEY>_URL_<HOST>), else the built-in sandbox when it is on, else the real service."""
+        override = settings.HUBWIRE_PROVIDER_ENV.get(f"{self.key}_url_{host}")
+        if override:
+            base = override
+        elif settings.HUBWIRE_SANDBOX:
+            sandbox = settings.HUBWIRE_SANDBOX_URL or f"{settings.HUBWIRE_BASE_URL}/sandbox"
+            base = f"{sandbox.rstrip('/')}/{urlsplit(self.hosts[host]).netloc}"
+        else:
+            base = self.hosts[host]
+        return base.rstrip("/") + path
+
+    def endpoint(self, which: tuple[str, str]) -> str:
+        return self.url(*which)
+
+    def setting(self, name: str) -> str:
+        """An app-level setting from HUBWIRE_<KEY>_<NAME>. With the sandbox on, the sandbox's
+        registered app (`sandbox-<key>`, see hubwire.sandbox.apps) fills in what is unset."""
+        value = settings.HUBWIRE_PROVIDER_ENV.get(f"{self.key}_{name}", "")
+        if not value and settings.HUBWIRE_SANDBOX:
+            value = {"client_id": f"sandbox-{self.key}", "client_secret": f"sandbox-{self.key}-secret",
+                     "webhook_secret": f"sandbox-{self.key}-webhook-secret"}.get(name, "")
+        return value
+
+    def client_credentials(self, connection: Connection | None) -> tuple[str, str]:
+        return self.setting("client_id"), self.setting("client_secret")
+
+    def missing_configuration(self) -> str:
+        """Plain words for what the operator must set before anyone can connect, or ''."""
+        if self.auth_kind is AuthKind.OAUTH2 and not all(self.client_credentials(None)):
+            env = f"HUBWIRE_{self.key.upper()}"
+            return f"The operator has not configured {self.name} yet ({env}_CLIENT_ID and {env}_CLIENT_SECRET)."
+        return ""
+
+    @property
+    def can_connect(self) -> bool:
+        return self.built and self.auth_kind is not AuthKind.NONE
+
+    # --- hooks a provider overrides ------------------------------------------------------------
+
+    def after_connect(self, connection: Connection, client: httpx.Client) -> None:
+        """Read who/what was connected (account name, ids) with the new tokens."""
+
+    def revoke(self, connection: Connection, client: httpx.Client) -> None:
+        """Revoke the connection's tokens at the provider (only called when revoke_endpoint is set)."""
+        raise NotImplementedError
+
+    def verify_credentials(self, credentials: dict, client: httpx.Client) -> str:
+        """Check pasted credentials with the provider; return the account name, or raise FieldError."""
+        return ""
+
+    def is_invalid_grant(self, error: str, description: str) -> bool:
+        """Whether a token-endpoint error means the grant is gone and the user must reconnect."""
+        return error in {"invalid_grant", "invalid_token", "unauthorized_client"}
+
+    def verify_inbound(self, headers, body: bytes) -> InboundDelivery:
+        raise InboundRejected(f"{self.name} does not send events to hubwire", status=404)
+
+    def handle_event(self, event: InboundEvent) -> str:
+        """Process one stored inbound event in a worker. Returns the outcome, in words."""
+        return f"ignored: hubwire does not act on {event.event_type or 'this event'}"
+
+    def card(self, workspace, connections: list[Connection]) -> Card:
+        """The status card, from the workspace's connection rows for this provider (one per mode)."""
+        from hubwire.integrations.models import STATUS_COLOUR, STATUS_URGENCY, ConnectionStatus
+
+        if not self.built:
+            return Card(ConnectionStatus.NOT_CONNECTED, "grey", "Not available yet",
+                        "This version of hubwire does not include it.")
+        by_status = {c.status: c for c in connections}
+        for status in STATUS_URGENCY:
+            if status in by_status:
+                conn = by_status[status]
+                break
+        else:
+            return Card(ConnectionStatus.NOT_CONNECTED, "grey", "Not connected")
+        label = ConnectionStatus(conn.status).label + (f" · {conn.mode.title()} mode" if conn.mode else "")
+        detail = conn.status_reason if conn.status != ConnectionStatus.ACTIVE else conn.account_name
+        from hubwire.integrations.health import expiry_warning
+
+        warnings = [w for w in (expiry_warning(self, c) for c in connections) if w]
+        return Card(conn.status, STATUS_COLOUR[conn.status], label, detail, warnings[0] if warnings else "")
+
+
+PROVIDERS: dict[str, Provider] = {}
+
+
+def register(cls: type[Provider]) -> type[Provider]:
+    PROVIDERS[cls.key] = cls()
+    return cls
+
+
+def get_provider(key: str) -> Provider:
+    from django.http import Http404
+
+    try:
+        return PROVIDERS[key]
+    except KeyError:
+        raise Http404("No such integration") from None

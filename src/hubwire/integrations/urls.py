@@ -1,0 +1,15 @@
+from django.urls import path
+
+from hubwire.integrations import views
+
+app_name = "integrations"
+urlpatterns = [
+    path("integrations/", views.page, name="page"),
+    path("integrations/audit/", views.audit_log, name="audit"),
+    path("integrations/<slug:key>/", views.page, name="tab"),
+    path("integrations/<slug:key>/connect/", views.connect, name="connect"),
+    path("integrations/<slug:key>/callback/", views.callback, name="callback"),
+    path("integrations/<slug:key>/disconnect/", views.disconnect, name="disconnect"),
+    path("integrations/<slug:key>/credentials/", views.credentials, name="credentials"),
+    path("integrations/<slug:key>/events/", views.events, name="events"),
+]

@@ -1,0 +1,93 @@
+"""Zoom: OAuth for a user-managed app, the connected user, signed webhooks (providers.md §4)."""
+
+import hmac
+import json
+from datetime import timedelta
+
+import httpx
+from django.conf import settings
+from django.http import JsonResponse
+
+from hubwire.integrations.http import raise_for_status
+from hubwire.integrations.inbound import check_timestamp, connections_for, hmac_hex, json_body
+from hubwire.integrations.registry import AuthKind, InboundDelivery, InboundRejected, Provider, RateLimit, register
+from hubwire.integrations.services import connection_deauthorized
+
+# Zoom does not say how stale a signed request may be; 5 minutes, as providers.md §9 advises [U].
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """x-zm-signature: "v0=" + hex HMAC-SHA256 of "v0:{timestamp}:{raw body}" (providers.md §4.4)."""
+    return "v0=" + hmac_hex(secret, b"v0:" + timestamp.encode() + b":" + body)
+
+
+def url_validation_answer(secret: str, plain_token: str) -> dict:
+    return {"plainToken": plain_token, "encryptedToken": hmac_hex(secret, plain_token.encode())}
+
+
+@register
+class Zoom(Provider):
+    key = "zoom"
+    name = "Zoom"
+    tab_label = "Zoom"
+    summary = "Auto-create Zoom meeting links when you book appointments with “Zoom” as the location type."
+    auth_kind = AuthKind.OAUTH2
+    built = True
+    hosts = {"oauth": "https://zoom.us", "api": "https://api.zoom.us"}
+    authorize_endpoint = ("oauth", "/oauth/authorize")
+    token_endpoint = ("oauth", "/oauth/token")
+    revoke_endpoint = ("oauth", "/oauth/revoke")
+    # Granular scopes (developers.zoom.us/docs/isv/workflows/create-meeting).
+    scopes = ("user:read:user", "meeting:write:meeting", "meeting:update:meeting", "meeting:delete:meeting",
+              "meeting:read:meeting")
+    # Zoom's refresh-token lifetime is disputed (15 years vs ~90 days, providers.md §4.1 [U]).
+    refresh_token_lifetime = timedelta(days=settings.HUBWIRE_ZOOM_REFRESH_TOKEN_DAYS)
+    # "Light" category on the Free plan: 4 requests/s per account (developers.zoom.us/docs/commerce/rate-limits).
+    rate_limit = RateLimit(per_second=4, burst=4, source="developers.zoom.us/docs/commerce/rate-limits")
+
+    def is_invalid_grant(self, error: str, description: str) -> bool:
+        # Zoom answers a used or revoked refresh token with "Invalid Token!" (devsupport.zoom.us).
+        return super().is_invalid_grant(error, description) or "invalid token" in description.lower()
+
+    def after_connect(self, connection, client: httpx.Client) -> None:
+        user = raise_for_status(self, client.get(self.url("api", "/v2/users/me"))).json()
+        connection.external_account_id = user.get("account_id", "")
+        full_name = " ".join(filter(None, (user.get("first_name"), user.get("last_name"))))
+        connection.account_name = f"{full_name} <{user.get('email', '')}>" if full_name else user.get("email", "")
+        connection.details = {**connection.details, "user_id": user.get("id", ""), "email": user.get("email", "")}
+
+    def revoke(self, connection, client: httpx.Client) -> None:
+        client_id, client_secret = self.client_credentials(connection)
+        token = connection.refresh_token or connection.access_token
+        raise_for_status(self, client.post(self.endpoint(self.revoke_endpoint), params={"token": token},
+                                           auth=httpx.BasicAuth(client_id, client_secret)))
+
+    def verify_inbound(self, headers, body: bytes) -> InboundDelivery:
+        secret = self.setting("webhook_secret")
+        if not secret:
+            raise InboundRejected("Zoom webhooks are not configured (HUBWIRE_ZOOM_WEBHOOK_SECRET)", status=503)
+        timestamp = headers.get("x-zm-request-timestamp", "")
+        check_timestamp(timestamp, SIGNATURE_TOLERANCE_SECONDS)
+        if not hmac.compare_digest(signature(secret, timestamp, body), headers.get("x-zm-signature", "")):
+            raise InboundRejected("signature does not match", status=401)
+        payload = json_body(body)
+        event = payload.get("event", "")
+        inner = payload.get("payload") or {}
+        if event == "endpoint.url_validation":
+            return InboundDelivery(immediate=JsonResponse(url_validation_answer(secret, str(inner.get("plainToken", "")))))
+        return InboundDelivery(event_type=event, account_ref=str(inner.get("account_id", "")))
+
+    def handle_event(self, event) -> str:
+        if event.event_type != "app_deauthorized":
+            return super().handle_event(event)
+        payload = json.loads(event.body).get("payload", {})
+        user_id = payload.get("user_id", "")
+        count = 0
+        for connection in connections_for(self, event.account_ref):
+            if user_id and connection.details.get("user_id") not in ("", None, user_id):
+                continue
+            connection_deauthorized(connection=connection, provider=self,
+                                    detail=f"Zoom app_deauthorized at {payload.get('deauthorization_time', '')}")
+            count += 1
+        return f"app_deauthorized: {count} connection(s) disconnected"

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SandboxConfig(AppConfig):
+    name = "hubwire.sandbox"
+    label = "sandbox"
+    verbose_name = "Provider sandbox"
+
+    def ready(self):
+        from hubwire.sandbox import servers, twilio, zoom  # noqa: F401  (they register their routes)

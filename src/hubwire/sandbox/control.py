@@ -1,0 +1,86 @@
+"""Test hooks (providers.md §0): revoke or expire tokens, inject a 429 / 5xx, move the clock, reset.
+POST JSON to /sandbox/_control/<action>/; the sandbox page has buttons for the common ones."""
+
+from datetime import timedelta
+
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from hubwire.sandbox import clock, twilio
+from hubwire.sandbox.models import Call, Clock, Fault, Grant, Token
+from hubwire.sandbox.oauth import SERVERS, revoke_family
+from hubwire.sandbox.routes import json_request, require_sandbox
+
+
+def _tokens(data):
+    tokens = Token.objects.filter(revoked_at=None)
+    if data.get("server"):
+        tokens = tokens.filter(server=data["server"])
+    if data.get("kind"):
+        tokens = tokens.filter(kind=data["kind"])
+    return tokens
+
+
+def revoke(data):
+    if data.get("token"):
+        return {"revoked": revoke_family(data["token"])}
+    return {"revoked": _tokens(data).update(revoked_at=clock.now())}
+
+
+def expire(data):
+    return {"expired": _tokens(data).update(expires_at=clock.now() - timedelta(seconds=1))}
+
+
+def fault(data):
+    created = Fault.objects.create(host=data["host"], path_prefix=data.get("path", ""), status=int(data["status"]),
+                                   retry_after=str(data.get("retry_after", "")), remaining=int(data.get("count", 1)))
+    return {"fault": created.pk}
+
+
+def advance_clock(data):
+    clock.advance(float(data["seconds"]))
+    return {"now": clock.now().isoformat()}
+
+
+def reset(data):
+    for model in (Call, Fault, Grant, Token, Clock):
+        model.objects.all().delete()
+    return {"reset": True}
+
+
+ACTIONS = {"revoke": revoke, "expire": expire, "fault": fault, "clock": advance_clock, "reset": reset}
+
+
+@csrf_exempt
+@require_POST
+def control(request, action: str):
+    require_sandbox()
+    handler = ACTIONS.get(action)
+    if handler is None:
+        return JsonResponse({"error": f"unknown action {action!r}", "actions": sorted(ACTIONS)}, status=404)
+    data = json_request(request) or request.POST.dict()
+    try:
+        result = handler(data)
+    except (KeyError, ValueError) as exc:
+        return JsonResponse({"error": f"bad or missing field: {exc}"}, status=400)
+    if request.content_type != "application/json":  # a button on the sandbox page
+        from django.shortcuts import redirect
+
+        return redirect("sandbox:index")
+    return JsonResponse(result)
+
+
+def index(request):
+    """The sandbox's own page: its servers, live tokens, recent calls, and the test hooks as buttons."""
+    from django.shortcuts import render
+
+    require_sandbox()
+    return render(request, "sandbox/index.html", {
+        "servers": SERVERS.values(),
+        "tokens": Token.objects.filter(revoked_at=None).order_by("-created_at")[:50],
+        "calls": Call.objects.order_by("-id")[:50],
+        "faults": Fault.objects.filter(remaining__gt=0),
+        "now": clock.now(),
+        "twilio": {"account_sid": twilio.ACCOUNT_SID, "auth_token": twilio.AUTH_TOKEN},
+    })

@@ -1,0 +1,61 @@
+"""The sandbox's own state, like a provider's own database: grants, tokens, a request log, injected
+faults and a movable clock."""
+
+from django.db import models
+from django.utils import timezone
+
+
+class Grant(models.Model):
+    """An authorization code handed out by a consent page."""
+
+    server = models.CharField(max_length=40)
+    client_id = models.CharField(max_length=200)
+    code = models.CharField(max_length=100, unique=True)
+    redirect_uri = models.TextField()
+    scope = models.TextField(blank=True)
+    code_challenge = models.CharField(max_length=200, blank=True)
+    subject = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class Token(models.Model):
+    ACCESS, REFRESH = "access", "refresh"
+
+    server = models.CharField(max_length=40)
+    client_id = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)
+    value = models.CharField(max_length=200, unique=True)
+    family = models.CharField(max_length=40, db_index=True, help_text="Every token descended from one grant.")
+    scope = models.TextField(blank=True)
+    subject = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class Call(models.Model):
+    """Every request the sandbox answered, for the sandbox page and for tests."""
+
+    host = models.CharField(max_length=100)
+    method = models.CharField(max_length=10)
+    path = models.TextField()
+    status = models.PositiveSmallIntegerField()
+    note = models.CharField(max_length=100, blank=True, help_text="e.g. the grant_type of a token call")
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class Fault(models.Model):
+    """The next `remaining` requests to host + path prefix get `status` (a test hook)."""
+
+    host = models.CharField(max_length=100)
+    path_prefix = models.CharField(max_length=200, blank=True)
+    status = models.PositiveSmallIntegerField()
+    retry_after = models.CharField(max_length=40, blank=True)
+    remaining = models.PositiveIntegerField(default=1)
+
+
+class Clock(models.Model):
+    """How far the sandbox's clock runs ahead of the real one (a test hook)."""
+
+    offset_seconds = models.FloatField(default=0)

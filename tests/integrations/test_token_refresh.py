@@ -1,0 +1,48 @@
+"""Concurrent refreshers make exactly one token call, and every one of them gets the new token."""
+
+import threading
+
+from django.db import connections
+from django.utils import timezone
+
+from hubwire.integrations.models import Connection
+from hubwire.integrations.registry import PROVIDERS
+from hubwire.integrations.tokens import access_token
+from tests.conftest import SANDBOX_DB
+from tests.integrations import zoom_flow
+
+pytestmark = SANDBOX_DB
+ZOOM = PROVIDERS["zoom"]
+
+
+def test_twenty_concurrent_refreshes_make_one_token_call(sandbox, owner_client, workspace):
+    connection = zoom_flow.connect(owner_client, workspace)
+    old_access, old_refresh = connection.access_token, connection.refresh_token
+    Connection.objects.filter(pk=connection.pk).update(access_token_expires_at=timezone.now())
+
+    results, errors = [], []
+    start = threading.Barrier(20)
+
+    def refresher():
+        try:
+            start.wait()
+            results.append(access_token(ZOOM, Connection.objects.get(pk=connection.pk)))
+        except Exception as exc:  # collected and asserted on below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=refresher) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    connection.refresh_from_db()
+    assert len(sandbox.calls("zoom.us", "/oauth/token", note="refresh_token")) == 1
+    assert results == [connection.access_token] * 20
+    assert connection.access_token != old_access and connection.refresh_token != old_refresh
+    # The rotated refresh token hubwire stored is the one Zoom now honours.
+    [live_refresh] = sandbox.tokens("zoom", kind="refresh", revoked_at=None)
+    assert live_refresh.value == connection.refresh_token
