@@ -2,6 +2,7 @@
 an outsider from another workspace), API clients, a real Celery worker, and service checks."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -173,3 +174,36 @@ def sandbox(live_server, settings):
     settings.HUBWIRE_BASE_URL = live_server.url
     settings.HUBWIRE_PROVIDER_ENV = {}
     return Sandbox(live_server.url)
+
+
+# --- a real browser ------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+# Playwright's sync API keeps an event loop in this thread; the ORM calls below are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def page():
+    if not shutil.which(CHROMIUM):
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{CHROMIUM} is missing (make test installs Debian's chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        browser.close()
+
+
+def sign_in(page, base_url: str, user) -> None:
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

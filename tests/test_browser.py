@@ -1,36 +1,9 @@
 """In a real browser (Playwright driving Debian's chromium): a team user signs in, creates a lead,
 accepts a quote, books an appointment, marks an invoice paid, and sees the events that recorded."""
 
-import os
-import shutil
-
-import pytest
-
 from hubwire.crm.models import Appointment, Invoice, Lead, Quote
-from tests.conftest import PASSWORD, REQUIRE_SERVICES
+from tests.conftest import PASSWORD
 from tests.factories import crm_objects
-
-CHROMIUM = "/usr/bin/chromium"
-# Playwright's sync API keeps an event loop in this thread; the ORM calls below are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def page():
-    if not shutil.which(CHROMIUM):
-        if REQUIRE_SERVICES:
-            pytest.fail(f"{CHROMIUM} is missing (make test installs Debian's chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        page = browser.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
 
 
 def test_team_user_works_the_crm_and_sees_its_events(page, live_server, owner, workspace):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from hubwire.crm.pages import RESOURCES
 from hubwire.events.models import Event
+from hubwire.integrations.registry import PROVIDERS
 from tests.conftest import logged_in
 from tests.factories import crm_objects
 
@@ -34,7 +35,7 @@ def object_posts(objects) -> list[str]:
     return urls
 
 
-COLLECTION_PAGES = ["/", "/team/", "/events/", "/messages/"] + [f"/{key}/" for key in RESOURCES] + [f"/{key}/new/" for key in RESOURCES]
+COLLECTION_PAGES = ["/", "/team/", "/events/", "/messages/", "/integrations/", "/integrations/audit/"] + [f"/integrations/{key}/" for key in PROVIDERS] + [f"/{key}/" for key in RESOURCES] + [f"/{key}/new/" for key in RESOURCES]
 
 
 @pytest.mark.parametrize("who", ["owner", "member"])

@@ -183,6 +183,7 @@ HUBWIRE_REDIS_URL = os.environ.get("HUBWIRE_REDIS_URL") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
 CELERY_BEAT_SCHEDULE = {
     "jobs-tick": {"task": "hubwire.jobs.tick", "schedule": HUBWIRE_JOBS_TICK_SECONDS},
+    "integrations-keep-alive": {"task": "hubwire.integrations.keep_alive", "schedule": 3600.0},
 }
 
 LOGGING = {

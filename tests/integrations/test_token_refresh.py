@@ -46,3 +46,17 @@ def test_twenty_concurrent_refreshes_make_one_token_call(sandbox, owner_client, 
     # The rotated refresh token hubwire stored is the one Zoom now honours.
     [live_refresh] = sandbox.tokens("zoom", kind="refresh", revoked_at=None)
     assert live_refresh.value == connection.refresh_token
+
+
+def test_keep_alive_renews_an_idle_rolling_authorization_before_it_lapses(sandbox, owner_client, workspace):
+    from datetime import timedelta
+
+    from hubwire.integrations.tasks import keep_alive
+
+    connection = zoom_flow.connect(owner_client, workspace)
+    assert keep_alive() == 0  # a fresh authorization is left alone
+    Connection.objects.filter(pk=connection.pk).update(refresh_token_expires_at=timezone.now() + timedelta(days=10))
+    assert keep_alive() == 1
+    connection.refresh_from_db()
+    assert connection.refresh_token_expires_at > timezone.now() + ZOOM.refresh_token_lifetime - timedelta(minutes=1)
+    assert len(sandbox.calls("zoom.us", "/oauth/token", note="refresh_token")) == 1

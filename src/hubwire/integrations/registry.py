@@ -99,6 +99,8 @@ class Provider:
     callback_params: ClassVar[tuple[str, ...]] = ()  # extra callback query parameters to keep (e.g. realmId)
     # When the token response does not say how long the refresh token lives.
     refresh_token_lifetime: ClassVar[timedelta | None] = None
+    # Whether a refresh starts the refresh token's lifetime again (rolling, as Intuit and Zoom do).
+    refresh_extends_authorization: ClassVar[bool] = True
     expiry_warning: ClassVar[timedelta] = timedelta(days=14)
     rate_limit: ClassVar[RateLimit | None] = None
     credential_fields: ClassVar[tuple[CredentialField, ...]] = ()

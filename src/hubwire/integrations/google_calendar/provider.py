@@ -25,6 +25,7 @@ class GoogleProvider(Provider):
     refresh_token_lifetime = (timedelta(days=settings.HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS)
                               if settings.HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS else None)
     expiry_warning = timedelta(days=2)
+    refresh_extends_authorization = False  # a Testing app's 7 days count from consent, not from use
 
 
 @register
