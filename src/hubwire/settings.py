@@ -38,6 +38,8 @@ HUBWIRE_SANDBOX_URL = os.environ.get("HUBWIRE_SANDBOX_URL", "")
 # HUBWIRE_ZOOM_CLIENT_SECRET, HUBWIRE_ZOOM_WEBHOOK_SECRET, and HUBWIRE_ZOOM_URL_API to point one of a
 # provider's hosts somewhere else. Read through Provider.setting() / Provider.url().
 HUBWIRE_PROVIDER_ENV = {k[len("HUBWIRE_"):].lower(): v for k, v in os.environ.items() if k.startswith("HUBWIRE_")}
+# Zoom's per-user daily limit on meeting create/update requests, as the sandbox enforces it [3P].
+HUBWIRE_SANDBOX_ZOOM_DAILY_MEETING_WRITES = int(os.environ.get("HUBWIRE_SANDBOX_ZOOM_DAILY_MEETING_WRITES", "100"))
 HUBWIRE_ZOOM_REFRESH_TOKEN_DAYS = int(os.environ.get("HUBWIRE_ZOOM_REFRESH_TOKEN_DAYS", "90"))
 HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS = int(os.environ.get("HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS", "0"))
 # Seconds before a provider call gives up (connect: at most 5).

@@ -59,3 +59,24 @@ class Clock(models.Model):
     """How far the sandbox's clock runs ahead of the real one (a test hook)."""
 
     offset_seconds = models.FloatField(default=0)
+
+
+class ZoomMeeting(models.Model):
+    """A meeting in the sandbox Zoom, with Zoom's field names kept in `body`."""
+
+    meeting_id = models.BigIntegerField(unique=True)
+    user_id = models.CharField(max_length=40)
+    body = models.JSONField()
+    created_at = models.DateTimeField()
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+
+class ZoomDailyWrites(models.Model):
+    """Meeting create/update requests per user per UTC day (Zoom allows 100)."""
+
+    user_id = models.CharField(max_length=40)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_id", "day"], name="zoom_writes_per_day")]

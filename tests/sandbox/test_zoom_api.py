@@ -1,0 +1,77 @@
+"""The sandbox Zoom speaks Zoom's meeting contract (providers.md §4.2, §4.3) over real HTTP."""
+
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from hubwire.sandbox import clock
+from hubwire.sandbox.models import Token
+from hubwire.sandbox.oauth import subject_for
+from hubwire.sandbox.servers import ZOOM
+from tests.conftest import SANDBOX_DB
+
+pytestmark = SANDBOX_DB
+MEETING = {"topic": "Strategy call", "type": 2, "start_time": "2031-03-04T14:30:00Z", "duration": 45,
+           "timezone": "America/New_York", "agenda": "hubwire appointment 7", "password": "abc123"}
+
+
+@pytest.fixture
+def zoom(sandbox):
+    now = clock.now()
+    Token.objects.create(server="zoom", client_id="sandbox-zoom", kind=Token.ACCESS, value="at-1", family="f",
+                         subject=subject_for(ZOOM, "dana@zoom.example"), created_at=now,
+                         expires_at=now + timedelta(hours=1))
+    return httpx.Client(base_url=f"{sandbox.base_url}/sandbox/api.zoom.us/v2",
+                        headers={"Authorization": "Bearer at-1"}, timeout=10)
+
+
+def test_create_get_update_delete_a_meeting(zoom):
+    created = zoom.post("/users/me/meetings", json=MEETING)
+    assert created.status_code == 201
+    meeting = created.json()
+    for key in ("topic", "type", "start_time", "duration", "timezone", "agenda", "password"):
+        assert meeting[key] == MEETING[key]
+    assert isinstance(meeting["id"], int) and meeting["join_url"] and meeting["start_url"]
+    assert created.headers["X-RateLimit-Type"] == "Daily-limit" and created.headers["X-RateLimit-Remaining"] == "99"
+
+    assert zoom.get(f"/meetings/{meeting['id']}").json()["topic"] == "Strategy call"
+    assert [m["id"] for m in zoom.get("/users/me/meetings").json()["meetings"]] == [meeting["id"]]
+
+    patched = zoom.patch(f"/meetings/{meeting['id']}", json={"start_time": "2031-03-05T15:00:00Z", "duration": 30})
+    assert patched.status_code == 204 and patched.content == b""
+    assert zoom.get(f"/meetings/{meeting['id']}").json()["duration"] == 30
+
+    assert zoom.delete(f"/meetings/{meeting['id']}").status_code == 204
+    gone = zoom.get(f"/meetings/{meeting['id']}")
+    assert gone.status_code == 404 and gone.json() == {"code": 3001, "message": f"Meeting does not exist: {meeting['id']}."}
+    assert zoom.delete(f"/meetings/{meeting['id']}").status_code == 404
+
+
+@pytest.mark.parametrize("body, words", [
+    ({**MEETING, "topic": ""}, "topic"),
+    ({**MEETING, "type": 5}, "type"),
+    ({**MEETING, "start_time": "tomorrow"}, "start_time"),
+    ({**MEETING, "password": "far too long a passcode"}, "Password"),
+])
+def test_a_bad_meeting_gets_zooms_error_envelope(zoom, body, words):
+    response = zoom.post("/users/me/meetings", json=body)
+    assert response.status_code == 400
+    assert response.json()["code"] == 300 and words in response.json()["message"]
+
+
+def test_the_daily_create_update_limit_per_user(zoom, settings):
+    settings.HUBWIRE_SANDBOX_ZOOM_DAILY_MEETING_WRITES = 2
+    first = zoom.post("/users/me/meetings", json=MEETING).json()
+    assert zoom.patch(f"/meetings/{first['id']}", json={"duration": 10}).status_code == 204
+    limited = zoom.post("/users/me/meetings", json=MEETING)
+    assert limited.status_code == 429
+    assert "daily rate limit (2)" in limited.json()["message"]
+    assert limited.headers["X-RateLimit-Remaining"] == "0" and 0 < int(limited.headers["Retry-After"]) <= 86401
+
+
+def test_a_missing_or_expired_token_is_refused(zoom):
+    assert httpx.get(str(zoom.base_url).rstrip("/") + "/users/me").status_code == 401
+    Token.objects.update(expires_at=clock.now() - timedelta(seconds=1))
+    response = zoom.get("/users/me")
+    assert response.status_code == 401 and response.json() == {"code": 124, "message": "Invalid access token."}
