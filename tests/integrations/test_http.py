@@ -14,7 +14,7 @@ from hubwire.integrations.http import ProviderError, RetryPolicy, provider_clien
 from hubwire.integrations.registry import PROVIDERS
 from hubwire.integrations.tokens import ConnectionAuth
 from tests.conftest import SANDBOX_DB, service_or_skip
-from tests.integrations import zoom_flow
+from tests.integrations import oauth_flow
 
 ZOOM = PROVIDERS["zoom"]
 
@@ -33,7 +33,7 @@ def zoom_client(connection, sleeps, **kwargs):
 
 @SANDBOX_DB
 def test_a_429_waits_what_retry_after_says(sandbox, owner_client, workspace):
-    connection = zoom_flow.connect(owner_client, workspace)
+    connection = oauth_flow.connect(owner_client, workspace)
     sandbox.control("fault", host="api.zoom.us", path="/v2/users/me", status=429, retry_after="3", count=1)
     sleeps = Sleeps()
     with zoom_client(connection, sleeps) as client:
@@ -46,7 +46,7 @@ def test_a_429_waits_what_retry_after_says(sandbox, owner_client, workspace):
 @SANDBOX_DB
 def test_a_retry_after_beyond_the_ceiling_is_handed_back(sandbox, owner_client, workspace):
     """Zoom's daily limit says to resume at 00:00 GMT: hubwire reports it rather than sleep for hours."""
-    connection = zoom_flow.connect(owner_client, workspace)
+    connection = oauth_flow.connect(owner_client, workspace)
     sandbox.control("fault", host="api.zoom.us", path="/v2/users/me", status=429, retry_after="7200", count=1)
     sleeps = Sleeps()
     with zoom_client(connection, sleeps) as client:
@@ -59,7 +59,7 @@ def test_a_retry_after_beyond_the_ceiling_is_handed_back(sandbox, owner_client, 
 
 @SANDBOX_DB
 def test_a_5xx_is_retried_with_growing_jittered_backoff(sandbox, owner_client, workspace):
-    connection = zoom_flow.connect(owner_client, workspace)
+    connection = oauth_flow.connect(owner_client, workspace)
     sandbox.control("fault", host="api.zoom.us", path="/v2/users/me", status=503, count=3)
     sleeps = Sleeps()
     policy = RetryPolicy(attempts=4, base_delay=1.0, max_delay=30)
@@ -75,7 +75,7 @@ def test_a_5xx_is_retried_with_growing_jittered_backoff(sandbox, owner_client, w
 @SANDBOX_DB
 def test_a_5xx_on_a_post_without_idempotency_is_not_retried(sandbox, owner_client, workspace):
     """The provider may have acted before failing; a blind retry could create a second meeting."""
-    connection = zoom_flow.connect(owner_client, workspace)
+    connection = oauth_flow.connect(owner_client, workspace)
     sandbox.control("fault", host="api.zoom.us", path="/v2/users/me", status=502, count=1)
     sleeps = Sleeps()
     with zoom_client(connection, sleeps) as client:

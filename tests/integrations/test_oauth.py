@@ -11,7 +11,7 @@ from hubwire.integrations.registry import PROVIDERS
 from hubwire.integrations.tokens import NeedsReconnect, authorized_client
 from hubwire.sandbox.models import Grant
 from tests.conftest import SANDBOX_DB, logged_in
-from tests.integrations import zoom_flow
+from tests.integrations import oauth_flow
 
 pytestmark = SANDBOX_DB
 ZOOM = PROVIDERS["zoom"]
@@ -23,12 +23,12 @@ def users_me(connection) -> httpx.Response:
 
 
 def test_connect_refresh_and_disconnect_through_the_sandbox(sandbox, owner_client, workspace, owner):
-    authorize_url = zoom_flow.start(owner_client)
+    authorize_url = oauth_flow.start(owner_client)
     assert authorize_url.startswith(f"{sandbox.base_url}/sandbox/zoom.us/oauth/authorize?")
     assert "code_challenge_method=S256" in authorize_url
 
-    callback = zoom_flow.consent(authorize_url, email="dana.scully@zoom.example")
-    assert zoom_flow.finish(owner_client, callback)["Location"] == "/integrations/zoom/"
+    callback = oauth_flow.consent(authorize_url, email="dana.scully@zoom.example")
+    assert oauth_flow.finish(owner_client, callback)["Location"] == "/integrations/zoom/"
     connection = Connection.objects.get(workspace=workspace, provider="zoom")
 
     # Connected, as the account the consent page signed in, with the sandbox's own tokens.
@@ -41,7 +41,7 @@ def test_connect_refresh_and_disconnect_through_the_sandbox(sandbox, owner_clien
     [refresh] = sandbox.tokens("zoom", kind="refresh", revoked_at=None)
     assert (connection.access_token, connection.refresh_token) == (access.value, refresh.value)
     assert connection.refresh_token_expires_at is not None and connection.connected_by == owner
-    assert "is connected as Dana Scully" in zoom_flow.flashes(owner_client)[0]
+    assert "is connected as Dana Scully" in oauth_flow.flashes(owner_client)[0]
 
     # The access token expires: the next call refreshes first, and the rotated refresh token is kept.
     sandbox.control("expire", server="zoom", kind="access")
@@ -72,36 +72,36 @@ def test_connect_refresh_and_disconnect_through_the_sandbox(sandbox, owner_clien
 
 
 def test_deny_at_the_consent_page_changes_nothing(sandbox, owner_client, workspace):
-    callback = zoom_flow.consent(zoom_flow.start(owner_client), decision="deny")
+    callback = oauth_flow.consent(oauth_flow.start(owner_client), decision="deny")
     assert "error=access_denied" in callback
-    zoom_flow.finish(owner_client, callback)
+    oauth_flow.finish(owner_client, callback)
     assert not Connection.objects.exists()
-    assert zoom_flow.flashes(owner_client) == ["You declined access at Zoom. Nothing was changed."]
+    assert oauth_flow.flashes(owner_client) == ["You declined access at Zoom. Nothing was changed."]
 
-    connection = zoom_flow.connect(owner_client, workspace)
-    zoom_flow.finish(owner_client, zoom_flow.consent(zoom_flow.start(owner_client), decision="deny"))
+    connection = oauth_flow.connect(owner_client, workspace)
+    oauth_flow.finish(owner_client, oauth_flow.consent(oauth_flow.start(owner_client), decision="deny"))
     after = Connection.objects.get(pk=connection.pk)
     assert (after.status, after.access_token, after.refresh_token) == (
         ConnectionStatus.ACTIVE, connection.access_token, connection.refresh_token)
 
 
 def test_a_replayed_state_is_refused(sandbox, owner_client, workspace):
-    callback = zoom_flow.consent(zoom_flow.start(owner_client))
-    zoom_flow.finish(owner_client, callback)
+    callback = oauth_flow.consent(oauth_flow.start(owner_client))
+    oauth_flow.finish(owner_client, callback)
     connection = Connection.objects.get()
-    zoom_flow.flashes(owner_client)  # read the success message
+    oauth_flow.flashes(owner_client)  # read the success message
 
-    zoom_flow.finish(owner_client, callback)
-    assert "already been used or has expired" in zoom_flow.flashes(owner_client)[0]
+    oauth_flow.finish(owner_client, callback)
+    assert "already been used or has expired" in oauth_flow.flashes(owner_client)[0]
     assert len(sandbox.calls("zoom.us", "/oauth/token")) == 1  # the code was not exchanged again
     assert Connection.objects.get().access_token == connection.access_token
 
 
 def test_a_state_from_another_session_is_refused(sandbox, owner_client, owner, workspace, other_workspace, outsider):
-    callback = zoom_flow.consent(zoom_flow.start(owner_client))
+    callback = oauth_flow.consent(oauth_flow.start(owner_client))
     for stranger in (logged_in(owner), logged_in(outsider)):  # same user in another browser; another workspace
-        zoom_flow.finish(stranger, callback)
-        assert "started in another session" in zoom_flow.flashes(stranger)[0]
+        oauth_flow.finish(stranger, callback)
+        assert "started in another session" in oauth_flow.flashes(stranger)[0]
     assert not Connection.objects.exists()
     assert sandbox.calls("zoom.us", "/oauth/token") == []
 
@@ -112,23 +112,23 @@ def test_a_state_from_another_session_is_refused(sandbox, owner_client, owner, w
 ])
 def test_a_callback_without_a_valid_state_is_refused(sandbox, owner_client, query, words):
     owner_client.get(f"/integrations/zoom/callback/?{query}")
-    assert words in zoom_flow.flashes(owner_client)[0]
+    assert words in oauth_flow.flashes(owner_client)[0]
     assert not Connection.objects.exists()
 
 
 def test_a_provider_error_is_shown_in_plain_words(sandbox, owner_client):
-    authorize_url = zoom_flow.start(owner_client)
+    authorize_url = oauth_flow.start(owner_client)
     state = httpx.URL(authorize_url).params["state"]
     owner_client.get(f"/integrations/zoom/callback/?error=server_error&error_description=Try+later&state={state}")
-    assert zoom_flow.flashes(owner_client) == ["Zoom did not connect: Try later. Nothing was changed."]
+    assert oauth_flow.flashes(owner_client) == ["Zoom did not connect: Try later. Nothing was changed."]
     assert not Connection.objects.exists()
 
 
 def test_a_bad_code_is_refused_by_the_provider(sandbox, owner_client):
-    authorize_url = zoom_flow.start(owner_client)
+    authorize_url = oauth_flow.start(owner_client)
     state = httpx.URL(authorize_url).params["state"]
     owner_client.get(f"/integrations/zoom/callback/?code=not-a-code&state={state}")
-    message = zoom_flow.flashes(owner_client)[0]
+    message = oauth_flow.flashes(owner_client)[0]
     assert message.startswith("Zoom refused the sign-in: Invalid authorization code.")
     assert not Connection.objects.exists()
 
@@ -141,7 +141,7 @@ def test_only_owners_and_admins_connect(sandbox, workspace, member):
 
 
 def test_a_revoked_grant_puts_the_connection_in_needs_attention(sandbox, owner_client, workspace):
-    connection = zoom_flow.connect(owner_client, workspace)
+    connection = oauth_flow.connect(owner_client, workspace)
     sandbox.control("revoke", server="zoom")
     with pytest.raises(NeedsReconnect, match="no longer accepts"):
         users_me(connection)
@@ -153,7 +153,7 @@ def test_a_revoked_grant_puts_the_connection_in_needs_attention(sandbox, owner_c
     assert AuditEntry.objects.filter(action="needs_attention").exists()
 
     # Reconnect brings it back to green.
-    zoom_flow.connect(owner_client, workspace)
+    oauth_flow.connect(owner_client, workspace)
     connection.refresh_from_db()
     assert connection.status == ConnectionStatus.ACTIVE and connection.status_reason == ""
 
@@ -162,14 +162,14 @@ def test_unconfigured_provider_offers_no_connect(sandbox, owner_client, settings
     settings.HUBWIRE_SANDBOX = False
     response = owner_client.post("/integrations/zoom/connect/", {"mode": ""})
     assert response.status_code == 302 and response["Location"] == "/integrations/zoom/"
-    assert "HUBWIRE_ZOOM_CLIENT_ID" in zoom_flow.flashes(owner_client)[0]
+    assert "HUBWIRE_ZOOM_CLIENT_ID" in oauth_flow.flashes(owner_client)[0]
 
 
 def test_an_unbuilt_provider_offers_no_connect(sandbox, owner_client):
     page = owner_client.get("/integrations/google_calendar/").content.decode()
     assert 'data-testid="not-built"' in page and 'data-testid="connect"' not in page
     owner_client.post("/integrations/google_calendar/connect/", {"mode": ""})
-    assert "cannot be connected from here yet" in zoom_flow.flashes(owner_client)[0]
+    assert "cannot be connected from here yet" in oauth_flow.flashes(owner_client)[0]
     assert not Connection.objects.exists()
 
 

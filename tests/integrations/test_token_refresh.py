@@ -9,14 +9,14 @@ from hubwire.integrations.models import Connection
 from hubwire.integrations.registry import PROVIDERS
 from hubwire.integrations.tokens import access_token
 from tests.conftest import SANDBOX_DB
-from tests.integrations import zoom_flow
+from tests.integrations import oauth_flow
 
 pytestmark = SANDBOX_DB
 ZOOM = PROVIDERS["zoom"]
 
 
 def test_twenty_concurrent_refreshes_make_one_token_call(sandbox, owner_client, workspace):
-    connection = zoom_flow.connect(owner_client, workspace)
+    connection = oauth_flow.connect(owner_client, workspace)
     old_access, old_refresh = connection.access_token, connection.refresh_token
     Connection.objects.filter(pk=connection.pk).update(access_token_expires_at=timezone.now())
 
@@ -53,7 +53,7 @@ def test_keep_alive_renews_an_idle_rolling_authorization_before_it_lapses(sandbo
 
     from hubwire.integrations.tasks import keep_alive
 
-    connection = zoom_flow.connect(owner_client, workspace)
+    connection = oauth_flow.connect(owner_client, workspace)
     assert keep_alive() == 0  # a fresh authorization is left alone
     Connection.objects.filter(pk=connection.pk).update(refresh_token_expires_at=timezone.now() + timedelta(days=10))
     assert keep_alive() == 1

@@ -10,7 +10,7 @@ from django.db import connection as db
 from hubwire.core.crypto import encrypt
 from hubwire.integrations.models import Connection, OAuthState
 from tests.conftest import SANDBOX_DB
-from tests.integrations import zoom_flow
+from tests.integrations import oauth_flow
 
 pytestmark = SANDBOX_DB
 
@@ -26,8 +26,8 @@ def database_dump() -> str:
 
 
 def test_no_plaintext_secret_in_a_database_dump(sandbox, owner_client, workspace):
-    zoom_flow.start(owner_client)  # leaves an OAuth state with its PKCE verifier
-    connection = zoom_flow.connect(owner_client, workspace)
+    oauth_flow.start(owner_client)  # leaves an OAuth state with its PKCE verifier
+    connection = oauth_flow.connect(owner_client, workspace)
     connection.credentials = {"client_secret": "a-pasted-secret-value-1234"}
     connection.save()
     verifier = OAuthState.objects.first().code_verifier
@@ -40,7 +40,7 @@ def test_no_plaintext_secret_in_a_database_dump(sandbox, owner_client, workspace
 
 def test_rotate_keys_reencrypts_every_secret_under_the_newest_key(sandbox, owner_client, workspace, settings):
     old_key = settings.HUBWIRE_ENCRYPTION_KEYS[0]
-    connection = zoom_flow.connect(owner_client, workspace)
+    connection = oauth_flow.connect(owner_client, workspace)
     access, refresh = connection.access_token, connection.refresh_token
 
     new_key = Fernet.generate_key().decode()

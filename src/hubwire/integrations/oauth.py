@@ -16,6 +16,7 @@ from hubwire.core.redaction import scrub
 from hubwire.integrations.health import record_failure, record_success
 from hubwire.integrations.http import ProviderError, provider_client
 from hubwire.integrations.models import Connection, ConnectionStatus, OAuthState, hash_state
+from hubwire.integrations.selectors import connection_of  # the connection may hold the app credentials
 
 import authlib.deprecate  # noqa: F401  (installs Authlib's "always warn" filter before ours below)
 from authlib.common.errors import AuthlibBaseError
@@ -62,7 +63,7 @@ def authorization_start(request, provider, *, mode: str) -> str:
     OAuthState.objects.create(state_hash=hash_state(state), session_hash=session_fingerprint(request),
                               workspace=request.workspace, user=request.user, provider=provider.key, mode=mode,
                               code_verifier=verifier)
-    with oauth_client(provider) as client:
+    with oauth_client(provider, connection_of(request.workspace, provider, mode)) as client:
         url, _ = client.create_authorization_url(provider.endpoint(provider.authorize_endpoint), state=state,
                                                  code_verifier=verifier or None, **provider.authorize_params)
     return url
@@ -103,7 +104,7 @@ def authorization_finish(request, provider) -> Connection:
         raise AuthorizationFailed(f"{provider.name} sent no authorization code. Nothing was changed.")
 
     try:
-        with oauth_client(provider) as client:
+        with oauth_client(provider, connection_of(request.workspace, provider, started.mode)) as client:
             token = client.fetch_token(provider.endpoint(provider.token_endpoint), grant_type="authorization_code",
                                        code=code, code_verifier=started.code_verifier or None)
     except AuthlibBaseError as exc:
@@ -117,8 +118,11 @@ def authorization_finish(request, provider) -> Connection:
         connection, _ = Connection.objects.select_for_update().get_or_create(
             workspace=request.workspace, provider=provider.key, mode=started.mode)
         store_token(provider, connection, token)
-        connection.details = {**connection.details, **{p: request.GET[p] for p in provider.callback_params
-                                                        if p in request.GET}}
+        kept = {**{p: request.GET[p] for p in provider.callback_params if p in request.GET},
+                **{f: token[f] for f in provider.token_details if f in token}}
+        connection.details = {**connection.details, **kept}
+        if provider.account_id_field and kept.get(provider.account_id_field):
+            connection.external_account_id = str(kept[provider.account_id_field])
         connection.status, connection.status_reason = ConnectionStatus.ACTIVE, ""
         connection.connected_at, connection.connected_by = timezone.now(), request.user
         connection.consecutive_failures, connection.last_error = 0, ""

@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+import httpx
+
 if TYPE_CHECKING:
-    import httpx
     from django.http import HttpResponse
 
     from hubwire.integrations.models import Connection, InboundEvent
@@ -97,6 +98,11 @@ class Provider:
     token_auth_method: ClassVar[str] = "client_secret_basic"
     authorize_params: ClassVar[dict[str, str]] = {}
     callback_params: ClassVar[tuple[str, ...]] = ()  # extra callback query parameters to keep (e.g. realmId)
+    token_details: ClassVar[tuple[str, ...]] = ()    # extra token-response fields to keep (e.g. stripe_user_id)
+    account_id_field: ClassVar[str] = ""             # which kept field is the provider's account id
+    # Where the token to revoke goes ("query", "json" or "form"), and whether the app authenticates.
+    revoke_style: ClassVar[str] = "query"
+    revoke_client_auth: ClassVar[bool] = True
     # When the token response does not say how long the refresh token lives.
     refresh_token_lifetime: ClassVar[timedelta | None] = None
     # Whether a refresh starts the refresh token's lifetime again (rolling, as Intuit and Zoom do).
@@ -154,8 +160,14 @@ class Provider:
         """Read who/what was connected (account name, ids) with the new tokens."""
 
     def revoke(self, connection: Connection, client: httpx.Client) -> None:
-        """Revoke the connection's tokens at the provider (only called when revoke_endpoint is set)."""
-        raise NotImplementedError
+        """Revoke the connection's grant at the provider (called only when revoke_endpoint is set).
+        Revoking the refresh token ends the whole grant at Zoom, Google and Intuit."""
+        from hubwire.integrations.http import raise_for_status
+
+        token = connection.refresh_token or connection.access_token
+        where = {"query": "params", "json": "json", "form": "data"}[self.revoke_style]
+        auth = httpx.BasicAuth(*self.client_credentials(connection)) if self.revoke_client_auth else None
+        raise_for_status(self, client.post(self.endpoint(self.revoke_endpoint), auth=auth, **{where: {"token": token}}))
 
     def verify_credentials(self, credentials: dict, client: httpx.Client) -> str:
         """Check pasted credentials with the provider; return the account name, or raise FieldError."""

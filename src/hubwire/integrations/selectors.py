@@ -8,6 +8,11 @@ from hubwire.integrations.models import STATUS_COLOUR, Connection, ConnectionSta
 from hubwire.integrations.registry import PROVIDERS
 
 
+def connection_of(workspace, provider, mode: str) -> Connection | None:
+    """The workspace's connection to `provider` in `mode`, or None when it never connected."""
+    return Connection.objects.filter(workspace=workspace, provider=provider.key, mode=mode).first()
+
+
 def connections_by_provider(workspace) -> dict[str, list[Connection]]:
     grouped = defaultdict(list)
     for connection in Connection.objects.filter(workspace=workspace).order_by("mode"):

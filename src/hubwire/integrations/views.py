@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from hubwire.core.decorators import workspace_required
 from hubwire.core.errors import FieldError
 from hubwire.integrations import inbound, selectors
-from hubwire.integrations.models import Connection
 from hubwire.integrations.oauth import AuthorizationFailed, authorization_finish, authorization_start
 from hubwire.integrations.registry import PROVIDERS, AuthKind, get_provider
 from hubwire.integrations.services import connection_disconnect, credentials_save
@@ -72,7 +71,7 @@ def connect(request, key: str):
     problem = "" if provider.can_connect and provider.auth_kind is AuthKind.OAUTH2 else \
         f"{provider.name} cannot be connected from here yet."
     if not problem:
-        existing = Connection.objects.filter(workspace=request.workspace, provider=key, mode=mode).first()
+        existing = selectors.connection_of(request.workspace, provider, mode)
         problem = provider.missing_configuration() or (
             "" if all(provider.client_credentials(existing)) else
             f"Save your {provider.name} API credentials first.")
@@ -105,7 +104,7 @@ def disconnect(request, key: str):
     mode = _mode_or_flash(request, provider)
     if mode is None:
         return redirect(_tab_url(provider))
-    connection = Connection.objects.filter(workspace=request.workspace, provider=key, mode=mode).first()
+    connection = selectors.connection_of(request.workspace, provider, mode)
     if connection is None:
         flash.error(request, f"{provider.name} is not connected.")
         return redirect(_tab_url(provider))

@@ -20,6 +20,7 @@ class GoogleProvider(Provider):
     token_endpoint = ("oauth2", "/token")
     revoke_endpoint = ("oauth2", "/revoke")
     token_auth_method = "client_secret_post"
+    revoke_client_auth = False  # POST /revoke?token=… needs no client credentials
     authorize_params = {"access_type": "offline", "prompt": "consent", "include_granted_scopes": "true"}
     # Apps in "Testing" get refresh tokens that die after 7 days; set HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS=7 then.
     refresh_token_lifetime = (timedelta(days=settings.HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS)

@@ -21,15 +21,17 @@ class QuickBooks(Provider):
     scopes = ("com.intuit.quickbooks.accounting",)
     pkce = False
     callback_params = ("realmId",)
+    account_id_field = "realmId"
+    revoke_style = "json"
     # 100 days, rolling (blogs.intuit.com 2024-06-03), when the token answer does not say.
     refresh_token_lifetime = timedelta(days=100)
     # 500 requests/min per realmId (blogs.intuit.com/2016/08/08/idg-concurrent-api-use-changes-coming-soon).
     rate_limit = RateLimit(per_second=500 / 60, burst=10, source="blogs.intuit.com/2016/08/08")
     credential_fields = (
-        CredentialField("client_id", "Client ID", r"[A-Za-z0-9]{20,80}",
-                        "20 to 80 letters and digits, from your Intuit developer app's Keys page.", secret=False),
-        CredentialField("client_secret", "Client Secret", r"[A-Za-z0-9]{20,80}",
-                        "20 to 80 letters and digits, from your Intuit developer app's Keys page."),
+        CredentialField("client_id", "Client ID", r"[A-Za-z0-9_-]{10,80}",
+                        "10 to 80 letters and digits, from your Intuit developer app's Keys page.", secret=False),
+        CredentialField("client_secret", "Client Secret", r"[A-Za-z0-9_-]{10,80}",
+                        "10 to 80 letters and digits, from your Intuit developer app's Keys page."),
     )
 
     def client_credentials(self, connection):

@@ -18,5 +18,7 @@ class Stripe(Provider):
     scopes = ("read_write",)
     pkce = False
     token_auth_method = "client_secret_post"
+    token_details = ("stripe_user_id", "stripe_publishable_key", "livemode")
+    account_id_field = "stripe_user_id"
     # Test mode ("Sandbox"): 25 requests/s; live: 100/s (docs.stripe.com/rate-limits). The lower one, until modes differ.
     rate_limit = RateLimit(per_second=25, burst=25, source="docs.stripe.com/rate-limits")

@@ -57,12 +57,6 @@ class Zoom(Provider):
         connection.account_name = f"{full_name} <{user.get('email', '')}>" if full_name else user.get("email", "")
         connection.details = {**connection.details, "user_id": user.get("id", ""), "email": user.get("email", "")}
 
-    def revoke(self, connection, client: httpx.Client) -> None:
-        client_id, client_secret = self.client_credentials(connection)
-        token = connection.refresh_token or connection.access_token
-        raise_for_status(self, client.post(self.endpoint(self.revoke_endpoint), params={"token": token},
-                                           auth=httpx.BasicAuth(client_id, client_secret)))
-
     def verify_inbound(self, headers, body: bytes) -> InboundDelivery:
         secret = self.setting("webhook_secret")
         if not secret:

@@ -1,5 +1,5 @@
-"""Driving a Zoom connection through the sandbox the way a browser would: hubwire's Connect button,
-the sandbox consent page, hubwire's callback."""
+"""Driving an OAuth connection through the sandbox the way a browser would: hubwire's Connect button,
+the sandbox consent page, hubwire's callback. Zoom unless told otherwise."""
 
 import re
 from urllib.parse import urlsplit
@@ -9,14 +9,14 @@ import httpx
 from hubwire.integrations.models import Connection
 
 
-def start(client) -> str:
-    """Press Connect Zoom; returns the sandbox consent URL hubwire redirected to."""
-    response = client.post("/integrations/zoom/connect/", {"mode": ""})
+def start(client, key: str = "zoom", mode: str = "") -> str:
+    """Press Connect; returns the sandbox consent URL hubwire redirected to."""
+    response = client.post(f"/integrations/{key}/connect/", {"mode": mode})
     assert response.status_code == 302, response.content
     return response["Location"]
 
 
-def consent(authorize_url: str, *, decision: str = "allow", email: str = "dana@zoom.example") -> str:
+def consent(authorize_url: str, *, decision: str = "allow", email: str = "dana@example.com") -> str:
     """Answer the sandbox consent page; returns where the provider sends the browser back to."""
     page = httpx.get(authorize_url, timeout=10)
     assert page.status_code == 200, page.text
@@ -34,12 +34,12 @@ def finish(client, callback_url: str):
     return client.get(f"{parts.path}?{parts.query}")
 
 
-def connect(client, workspace, **consent_kwargs) -> Connection:
-    response = finish(client, consent(start(client), **consent_kwargs))
-    assert response.status_code == 302 and response["Location"] == "/integrations/zoom/"
-    return Connection.objects.get(workspace=workspace, provider="zoom")
+def connect(client, workspace, key: str = "zoom", **consent_kwargs) -> Connection:
+    response = finish(client, consent(start(client, key), **consent_kwargs))
+    assert response.status_code == 302 and response["Location"] == f"/integrations/{key}/"
+    return Connection.objects.get(workspace=workspace, provider=key)
 
 
-def flashes(client) -> list[str]:
-    page = client.get("/integrations/zoom/")
+def flashes(client, key: str = "zoom") -> list[str]:
+    page = client.get(f"/integrations/{key}/")
     return [m.message for m in page.context["messages"]]
