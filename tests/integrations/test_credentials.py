@@ -69,3 +69,12 @@ def test_members_cannot_change_credentials(twilio_ready, workspace, member):
                                             "auth_token": sandbox_twilio.AUTH_TOKEN})
     assert response.status_code == 403
     assert not Connection.objects.exists()
+
+
+def test_a_forged_mode_is_a_field_error_and_nothing_is_stored(twilio_ready, owner_client):
+    response = owner_client.post(URL, {"mode": "live", "account_sid": sandbox_twilio.ACCOUNT_SID,
+                                       "auth_token": sandbox_twilio.AUTH_TOKEN})
+    assert response.status_code == 422
+    assert response.context["credential_errors"]["mode"] == "Choose one of: no mode."
+    assert "Choose one of: no mode." in response.content.decode()
+    assert not Connection.objects.exists()

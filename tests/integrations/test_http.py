@@ -169,3 +169,16 @@ def test_secrets_are_scrubbed_from_log_lines_and_errors(caplog):
 def test_scrub_knows_every_secret_shape(text):
     for secret in ("abc.def-ghi", "s3cr3t", '"abc"', "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "51Habc"):
         assert secret not in scrub(text)
+
+
+@pytest.mark.parametrize("body, message, code", [
+    ({"code": 3001, "message": "Meeting does not exist: 1."}, "Meeting does not exist: 1.", "3001"),
+    ({"error": "invalid_grant", "error_description": "Token has been expired"}, "Token has been expired", "invalid_grant"),
+    ({"error": {"type": "invalid_request_error", "code": "resource_missing", "message": "No such account"}},
+     "No such account", "resource_missing"),
+])
+def test_provider_errors_are_read_from_each_envelope(body, message, code):
+    client = provider_client(ZOOM, inner=httpx.MockTransport(lambda request: httpx.Response(404, json=body)))
+    with pytest.raises(ProviderError) as failure:
+        raise_for_status(ZOOM, client.get("http://127.0.0.1/x"))
+    assert str(failure.value) == f"Zoom answered 404: {message}" and failure.value.code == code

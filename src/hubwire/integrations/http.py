@@ -133,33 +133,32 @@ def provider_client(provider, *, account: str = "", auth: httpx.Auth | None = No
                         headers={"User-Agent": "hubwire/0.1"}, **kwargs)
 
 
-def describe_failure(provider, response: httpx.Response) -> str:
-    """The provider's own words for a failed response, scrubbed and short."""
+def _provider_words(response: httpx.Response) -> tuple[str, str]:
+    """(message, code) from a provider's error body, whatever its envelope: Zoom {"code","message"},
+    OAuth {"error","error_description"}, Stripe and Google {"error": {"message","code"}}."""
     try:
         body = response.json()
     except ValueError:
         body = None
-    message = ""
-    if isinstance(body, dict):
-        error = body.get("error")
-        if isinstance(error, dict):  # Stripe, Google
-            message = error.get("message") or ""
-        message = (message or body.get("message") or body.get("error_description") or body.get("reason")
-                   or (error if isinstance(error, str) else "") or "")
-    if not message:
-        message = response.text[:200]
+    if not isinstance(body, dict):
+        return response.text[:200], ""
+    error = body.get("error")
+    nested = error if isinstance(error, dict) else {}
+    message = (nested.get("message") or body.get("message") or body.get("error_description")
+               or body.get("reason") or (error if isinstance(error, str) else "") or response.text[:200])
+    code = nested.get("code") or body.get("code") or (error if isinstance(error, str) else "")
+    return str(message), str(code or "")
+
+
+def describe_failure(provider, response: httpx.Response) -> str:
+    """The provider's own words for a failed response, scrubbed and short."""
+    message, _ = _provider_words(response)
     return scrub(f"{provider.name} answered {response.status_code}: {message}".strip())
 
 
 def raise_for_status(provider, response: httpx.Response) -> httpx.Response:
     if response.is_success:
         return response
-    code = ""
-    try:
-        body = response.json()
-        if isinstance(body, dict):
-            code = str(body.get("code") or body.get("error") or "")
-    except ValueError:
-        pass
+    _, code = _provider_words(response)
     raise ProviderError(describe_failure(provider, response), status=response.status_code, code=code,
                         retry_after=retry_after_seconds(response))

@@ -8,7 +8,9 @@ import secrets
 import warnings
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from hubwire.core.audit import audit_record
@@ -32,9 +34,6 @@ class AuthorizationFailed(Exception):
 
 
 def redirect_uri(provider) -> str:
-    from django.conf import settings
-    from django.urls import reverse
-
     return settings.HUBWIRE_BASE_URL + reverse("integrations:callback", args=[provider.key])
 
 

@@ -1,7 +1,7 @@
 """The apps registered with every sandbox provider.
 
 By convention, client id `sandbox-<name>` with client secret `sandbox-<name>-secret` is a registered
-app called "hubwire", and `sandbox-<name>-webhook-secret` is its webhook secret. hubwire's provider
+app called "hubwire" (its webhook secret will be `sandbox-<name>-webhook-secret`). hubwire's provider
 settings default to exactly these when HUBWIRE_SANDBOX is on, so `make run` connects with no setup."""
 
 import re
@@ -15,10 +15,6 @@ def client_is_registered(client_id: str) -> bool:
 
 def client_secret_for(client_id: str) -> str:
     return f"{client_id}-secret"
-
-
-def webhook_secret_for(name: str) -> str:
-    return f"sandbox-{name}-webhook-secret"
 
 
 def app_name(client_id: str) -> str:

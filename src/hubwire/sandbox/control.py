@@ -4,6 +4,7 @@ POST JSON to /sandbox/_control/<action>/; the sandbox page has buttons for the c
 from datetime import timedelta
 
 from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -65,16 +66,12 @@ def control(request, action: str):
     except (KeyError, ValueError) as exc:
         return JsonResponse({"error": f"bad or missing field: {exc}"}, status=400)
     if request.content_type != "application/json":  # a button on the sandbox page
-        from django.shortcuts import redirect
-
         return redirect("sandbox:index")
     return JsonResponse(result)
 
 
 def index(request):
     """The sandbox's own page: its servers, live tokens, recent calls, and the test hooks as buttons."""
-    from django.shortcuts import render
-
     require_sandbox()
     return render(request, "sandbox/index.html", {
         "servers": SERVERS.values(),
