@@ -46,7 +46,8 @@ def processes_mentioning(text: str) -> list[str]:
 def test_run_serves_the_demo_and_stops_cleanly(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY")}
-    env.update(HUBWIRE_VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
+    env = {k: v for k, v in env.items() if k != "HUBWIRE_BASE_URL"}
+    env.update(HUBWIRE_VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1", HUBWIRE_SANDBOX="1")  # as `make run`
     proc = subprocess.Popen([str(BIN / "hubwire"), "run", "--port", str(port)], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=open(tmp_path / "stderr.log", "w"))
     try:
@@ -71,6 +72,13 @@ def test_run_serves_the_demo_and_stops_cleanly(tmp_path):
             assert login.status_code == 302
             home = browser.get("")
             assert home.status_code == 200 and "Northwind Studio" in home.text
+            # Connect Zoom goes to the sandbox on the port actually served, and comes back to it.
+            connect = browser.post("integrations/zoom/connect/", data={
+                "mode": "", "csrfmiddlewaretoken": browser.cookies["csrftoken"]}, headers={"Referer": url})
+            consent_url = connect.headers["location"]
+            assert consent_url.startswith(f"{url}sandbox/zoom.us/oauth/authorize?"), consent_url
+            assert httpx.URL(consent_url).params["redirect_uri"] == f"{url}integrations/zoom/callback/"
+            assert httpx.get(consent_url).status_code == 200
         assert processes_mentioning(f"hubwire-{port}@"), "the Celery worker is running"
         assert processes_mentioning(f"celerybeat-schedule-{port}"), "Celery beat is running"
     finally:

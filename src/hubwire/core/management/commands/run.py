@@ -42,6 +42,11 @@ def wait_for_port(host: str, port: int, processes, timeout: float = 60) -> bool:
     return False
 
 
+def shown_host(host: str) -> str:
+    """The address to tell people (and to use in links) for the address we bind."""
+    return "127.0.0.1" if host in ("0.0.0.0", "127.0.0.1") else host
+
+
 class Command(BaseCommand):
     help = "Run hubwire: web server, background worker and scheduler, in one command."
 
@@ -76,7 +81,9 @@ class Command(BaseCommand):
         }
         # Each child gets its own session so a terminal's Ctrl-C reaches only us; we then stop
         # them in order (SIGTERM: gunicorn finishes requests, the worker finishes its tasks).
-        env = {**os.environ, "PYTHONWARNINGS": "ignore:You're running the worker with superuser privileges"}
+        env = {**os.environ, "PYTHONWARNINGS": "ignore:You're running the worker with superuser privileges",
+               # OAuth redirect URIs and the sandbox's URLs must name the port actually served.
+               "HUBWIRE_BASE_URL": os.environ.get("HUBWIRE_BASE_URL") or f"http://{shown_host(host)}:{port}"}
         processes = {name: subprocess.Popen(cmd, start_new_session=True, env=env) for name, cmd in commands.items()}
         stopping = False
 
@@ -115,9 +122,8 @@ class Command(BaseCommand):
             stop()
 
     def print_banner(self, host: str, port: int) -> None:
-        shown_host = "127.0.0.1" if host in ("0.0.0.0", "127.0.0.1") else host
         creds = load_credentials()
-        lines = [f"URL: http://{shown_host}:{port}/"]
+        lines = [f"URL: http://{shown_host(host)}:{port}/"]
         if creds and Workspace.objects.filter(name="Northwind Studio").exists():
             lines += [f"Login: {creds['email']} / {creds['password']}", f"API key: {creds['api_key']}"]
         else:
