@@ -2,10 +2,12 @@
 an outsider from another workspace), API clients, a real Celery worker, and service checks."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from urllib.parse import quote, urlsplit
 
@@ -97,7 +99,8 @@ def database_url_for_subprocess() -> str:
 
 @pytest.fixture
 def celery_worker(transactional_db):
-    """A real Celery worker process (prefork, 2 processes) on this run's broker and test database."""
+    """A real Celery worker process (prefork, 2 processes) on this run's broker and test database.
+    Ask for `sandbox` before it to have the worker reach the sandbox in the live server."""
     broker = settings.CELERY_BROKER_URL
     parts = urlsplit(broker)
     if parts.scheme in ("redis", "amqp"):
@@ -108,6 +111,8 @@ def celery_worker(transactional_db):
         conn.default_channel.queue_purge("celery")
     env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(), "CELERY_BROKER_URL": broker,
            "PYTHONWARNINGS": "ignore"}
+    if settings.HUBWIRE_SANDBOX:  # the `sandbox` fixture ran first: the worker calls the live server's sandbox
+        env.update(HUBWIRE_SANDBOX="1", HUBWIRE_BASE_URL=settings.HUBWIRE_BASE_URL, HUBWIRE_SANDBOX_URL="")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "hubwire", "--quiet", "worker", "--concurrency", "2",
          "--loglevel", "WARNING", "--hostname", f"test-{os.getpid()}@%h", "--without-gossip", "--without-mingle"],
@@ -119,6 +124,30 @@ def celery_worker(transactional_db):
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def in_threads(count: int, work) -> tuple[list, list]:
+    """Call `work()` from `count` threads released at the same moment; (results, exceptions)."""
+    from django.db import connections
+
+    results, errors = [], []
+    start = threading.Barrier(count)
+
+    def one():
+        try:
+            start.wait()
+            results.append(work())
+        except Exception as exc:  # collected for the test to assert on
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors
 
 
 def wait_until(condition, timeout: float = 30.0, interval: float = 0.2, message: str = "condition"):
@@ -207,3 +236,16 @@ def sign_in(page, base_url: str, user) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/")
+
+
+def book_in_browser(page, base_url: str, *, title: str, start: str, end: str, time_zone: str,
+                    location_type: str) -> None:
+    """Fill the new-appointment form (times as datetime-local values) and land on the appointment."""
+    page.goto(f"{base_url}/appointments/new/")
+    page.fill("#id_title", title)
+    page.fill("#id_start", start)
+    page.fill("#id_end", end)
+    page.fill("#id_time_zone", time_zone)
+    page.select_option("#id_location_type", location_type)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(rf"{re.escape(base_url)}/appointments/\d+/$"))

@@ -2,7 +2,7 @@
 accepts a quote, books an appointment, marks an invoice paid, and sees the events that recorded."""
 
 from hubwire.crm.models import Appointment, Invoice, Lead, Quote
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, book_in_browser
 from tests.factories import crm_objects
 
 
@@ -38,14 +38,8 @@ def test_team_user_works_the_crm_and_sees_its_events(page, live_server, owner, w
     assert Quote.objects.get(pk=quote.pk).status == "accepted"
 
     # Book an appointment on Zoom, in New York time.
-    page.goto(f"{base}/appointments/new/")
-    page.fill("#id_title", "Strategy call")
-    page.fill("#id_start", "2031-03-04T09:30")
-    page.fill("#id_end", "2031-03-04T10:15")
-    page.fill("#id_time_zone", "America/New_York")
-    page.select_option("#id_location_type", "zoom")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/appointments/*/")
+    book_in_browser(page, base, title="Strategy call", start="2031-03-04T09:30", end="2031-03-04T10:15",
+                    time_zone="America/New_York", location_type="zoom")
     booked = Appointment.objects.get(title="Strategy call")
     assert booked.start.isoformat() == "2031-03-04T14:30:00+00:00"
     assert "09:30 (America/New_York)" in page.content()  # shown in its own zone, not UTC

@@ -10,7 +10,7 @@ from hubwire.crm.services.people import lead_create
 from hubwire.events import registry
 from hubwire.events.models import HandlerRun
 from hubwire.jobs import runner
-from hubwire.jobs.models import JobStatus
+from hubwire.jobs.models import JobStatus, RetryLater
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,19 @@ def test_a_failing_handler_is_retried_later_with_the_error_kept(run, monkeypatch
     assert "downstream said no" in run.last_error
     assert run.next_attempt_at > timezone.now()
     assert runner.execute("events.handlerrun", run.pk) == "skipped", "not due yet"
+
+
+def test_a_job_that_must_wait_waits_as_long_as_it_says_without_using_up_attempts(run, monkeypatch):
+    def not_yet(event):
+        raise RetryLater("the provider resumes at midnight", after_seconds=3600)
+
+    monkeypatch.setitem(registry.HANDLERS, run.handler, not_yet)
+    HandlerRun.objects.filter(pk=run.pk).update(attempts=HandlerRun.max_attempts - 1)
+    assert runner.execute("events.handlerrun", run.pk) == "later"
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == (JobStatus.PENDING, HandlerRun.max_attempts - 1)  # not given up
+    assert timedelta(minutes=59) < run.next_attempt_at - timezone.now() <= timedelta(hours=1)
+    assert run.last_error == "the provider resumes at midnight"
 
 
 def test_a_job_gives_up_after_its_last_attempt(run, monkeypatch):

@@ -1,14 +1,11 @@
 """Concurrent refreshers make exactly one token call, and every one of them gets the new token."""
 
-import threading
-
-from django.db import connections
 from django.utils import timezone
 
 from hubwire.integrations.models import Connection
 from hubwire.integrations.registry import PROVIDERS
 from hubwire.integrations.tokens import access_token
-from tests.conftest import SANDBOX_DB
+from tests.conftest import SANDBOX_DB, in_threads
 from tests.integrations import oauth_flow
 
 pytestmark = SANDBOX_DB
@@ -20,23 +17,7 @@ def test_twenty_concurrent_refreshes_make_one_token_call(sandbox, owner_client, 
     old_access, old_refresh = connection.access_token, connection.refresh_token
     Connection.objects.filter(pk=connection.pk).update(access_token_expires_at=timezone.now())
 
-    results, errors = [], []
-    start = threading.Barrier(20)
-
-    def refresher():
-        try:
-            start.wait()
-            results.append(access_token(ZOOM, Connection.objects.get(pk=connection.pk)))
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=refresher) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results, errors = in_threads(20, lambda: access_token(ZOOM, Connection.objects.get(pk=connection.pk)))
 
     assert errors == []
     connection.refresh_from_db()

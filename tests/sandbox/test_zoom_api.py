@@ -9,7 +9,7 @@ from hubwire.sandbox import clock
 from hubwire.sandbox.models import Token
 from hubwire.sandbox.oauth import subject_for
 from hubwire.sandbox.servers import ZOOM
-from tests.conftest import SANDBOX_DB
+from tests.conftest import SANDBOX_DB, wait_until
 
 pytestmark = SANDBOX_DB
 MEETING = {"topic": "Strategy call", "type": 2, "start_time": "2031-03-04T14:30:00Z", "duration": 45,
@@ -75,3 +75,36 @@ def test_a_missing_or_expired_token_is_refused(zoom):
     Token.objects.update(expires_at=clock.now() - timedelta(seconds=1))
     response = zoom.get("/users/me")
     assert response.status_code == 401 and response.json() == {"code": 124, "message": "Invalid access token."}
+
+
+def test_the_meeting_list_pages_with_next_page_token_and_shortens_agendas(zoom):
+    ids = [zoom.post("/users/me/meetings", json={**MEETING, "agenda": "x" * 400}).json()["id"] for _ in range(5)]
+    seen, params = [], {"type": "scheduled", "page_size": 2}
+    while True:
+        page = zoom.get("/users/me/meetings", params=params).json()
+        assert page["total_records"] == 5 and len(page["meetings"]) <= 2
+        assert all(len(m["agenda"]) == 250 for m in page["meetings"])  # Zoom's lists cut agendas to 250
+        seen += [m["id"] for m in page["meetings"]]
+        if not page["next_page_token"]:
+            break
+        params["next_page_token"] = page["next_page_token"]
+    assert seen == ids
+    assert len(zoom.get(f"/meetings/{ids[0]}").json()["agenda"]) == 400  # the meeting itself keeps it whole
+
+
+def test_a_slow_fault_answers_after_acting(sandbox, zoom):
+    sandbox.control("fault", host="api.zoom.us", path="/v2/users/me/meetings", method="POST", delay=1.5)
+    with pytest.raises(httpx.ReadTimeout):
+        zoom.post("/users/me/meetings", json=MEETING, timeout=0.5)
+    assert len(zoom.get("/users/me/meetings").json()["meetings"]) == 1
+    # The answer nobody waited for still goes out, and is logged, before the test's data is dropped.
+    wait_until(lambda: [c for c in sandbox.calls("api.zoom.us", "/v2/users/me/meetings") if c.method == "POST"])
+
+
+def test_join_and_start_links_open_a_page_until_the_meeting_is_deleted(sandbox, zoom):
+    meeting = zoom.post("/users/me/meetings", json=MEETING).json()
+    joined = httpx.get(meeting["join_url"])
+    assert joined.status_code == 200 and "Joining “Strategy call”" in joined.text
+    assert "signed in as its host" in httpx.get(meeting["start_url"]).text
+    zoom.delete(f"/meetings/{meeting['id']}")
+    assert httpx.get(meeting["join_url"]).status_code == 404

@@ -95,7 +95,9 @@ class AppointmentForm(WorkspaceForm):
         fields = ["title", "contact", "start", "end", "time_zone", "location_type", "location", "meeting_url", "notes"]
         widgets = {"start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                    "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
-        help_texts = {"start": "Local time in the appointment's time zone."}
+        help_texts = {"start": "Local time in the appointment's time zone.",
+                      "meeting_url": "For Zoom, leave it empty: once Zoom is connected, the meeting and its link "
+                                     "are created for you."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ units with an ISO 4217 currency; times are stored in UTC with the time zone they
 from django.db import models
 from django.utils import timezone
 
+from hubwire.core.crypto import EncryptedTextField
 from hubwire.core.models import User, Workspace
 
 
@@ -224,6 +225,43 @@ class Appointment(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MeetingLinkStatus(models.TextChoices):
+    PENDING = "pending", "Meeting link pending"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+    REMOVED = "removed", "Deleted on the provider's side"
+
+
+class MeetingLink(models.Model):
+    """The online meeting of an appointment held on a video provider (Zoom). Written by the
+    provider's integration, read by the appointment page, the API, and later the portal, SMS
+    templates and calendar events. The row exists while a meeting is wanted or may still exist at
+    the provider; `status` and `reason` say, in plain words, where it stands."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="meeting_link")
+    provider = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=MeetingLinkStatus.choices, default=MeetingLinkStatus.PENDING)
+    reason = models.TextField(blank=True, help_text="Why it is pending, failed or removed.")
+
+    meeting_id = models.CharField(max_length=64, blank=True)
+    join_url = models.URLField(max_length=1000, blank=True)
+    start_url = EncryptedTextField(blank=True, help_text="The host's link (it signs the host in): team only.")
+    passcode = models.CharField(max_length=20, blank=True)
+
+    # Bookkeeping of the integration that keeps the meeting in step with the appointment.
+    marker = models.CharField(max_length=40, help_text="Put in the meeting so a retried create can find it.")
+    create_started_at = models.DateTimeField(null=True, blank=True,
+                                             help_text="A create was sent; it may have succeeded unseen.")
+    synced = models.JSONField(default=dict, blank=True, help_text="What the provider last accepted.")
+    busy_until = models.DateTimeField(null=True, blank=True, help_text="A worker is changing it until then.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.provider} meeting for {self.appointment_id}: {self.status}"
 
 
 class ProjectStatus(models.TextChoices):

@@ -195,6 +195,18 @@ class PaymentIn(Schema):
 
 
 # --- appointments ---
+class MeetingLinkOut(Schema):
+    """An appointment's online meeting. The host's start link is left out on purpose: it signs the
+    host in, so it is shown on the team's appointment page only, never in the API or events."""
+
+    provider: str
+    status: choices(m.MeetingLinkStatus)
+    reason: str = Field(description="Why the link is pending, failed or removed; empty when ready.")
+    meeting_id: str
+    join_url: str
+    passcode: str
+
+
 class AppointmentOut(Schema):
     id: int
     title: str
@@ -205,10 +217,15 @@ class AppointmentOut(Schema):
     location_type: choices(m.LocationType)
     location: str
     meeting_url: str
+    meeting: MeetingLinkOut | None = Field(description="The meeting the video integration created (Zoom).")
     status: choices(m.AppointmentStatus)
     notes: str
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_meeting(obj):
+        return getattr(obj, "meeting_link", None) if isinstance(obj, m.Appointment) else obj.get("meeting")
 
 
 class AppointmentRescheduledOut(AppointmentOut):

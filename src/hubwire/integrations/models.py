@@ -130,3 +130,21 @@ class InboundEvent(DurableJob):
         from hubwire.integrations.inbound import process
 
         process(self)
+
+
+@register
+class MeetingSync(DurableJob):
+    """One request to bring an appointment's online meeting in step with the appointment. Its work
+    is calls to the provider, so it runs outside a transaction and is safe to repeat
+    (meetings.services.meeting_reconcile)."""
+
+    appointment = models.ForeignKey("crm.Appointment", on_delete=models.CASCADE, related_name="+")
+    outcome = models.TextField(blank=True)
+
+    in_transaction = False
+
+    def perform(self) -> None:
+        from hubwire.integrations.meetings.services import meeting_reconcile
+
+        outcome = meeting_reconcile(appointment_id=self.appointment_id, final_attempt=self.final_attempt)
+        MeetingSync.objects.filter(pk=self.pk).update(outcome=outcome[:2000])

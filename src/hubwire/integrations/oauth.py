@@ -129,6 +129,7 @@ def authorization_finish(request, provider) -> Connection:
         audit_record(workspace=request.workspace, actor=request.user, action="connected", subject=connection.subject,
                      detail=f"scopes: {connection.scopes}" if connection.scopes else "")
     _read_account(provider, connection)
+    provider.connected(connection)
     return connection
 
 

@@ -112,6 +112,10 @@ class Provider:
     credential_fields: ClassVar[tuple[CredentialField, ...]] = ()
     # Repeated failures of calls on an active connection before it turns red.
     failures_before_attention: ClassVar[int] = 5
+    # A provider that hosts appointments' online meetings: the appointment location type it serves
+    # and the module speaking its meetings API (meeting_fields, create, get, find, update, delete).
+    meeting_location: ClassVar[str] = ""
+    meetings: ClassVar[object | None] = None
 
     # --- configuration -------------------------------------------------------------------------
 
@@ -158,6 +162,17 @@ class Provider:
 
     def after_connect(self, connection: Connection, client: httpx.Client) -> None:
         """Read who/what was connected (account name, ids) with the new tokens."""
+
+    def facts(self, connection: Connection) -> list[tuple[str, str]]:
+        """(label, value) pairs the tab shows about the connected account."""
+        return [("Account ID", connection.external_account_id)] if connection.external_account_id else []
+
+    def connected(self, connection: Connection) -> None:
+        """The connection just became active (after after_connect): pick up work that waited for it."""
+        if self.meeting_location:
+            from hubwire.integrations.meetings.services import meeting_links_resume
+
+            meeting_links_resume(workspace=connection.workspace, provider=self)
 
     def revoke(self, connection: Connection, client: httpx.Client) -> None:
         """Revoke the connection's grant at the provider (called only when revoke_endpoint is set).

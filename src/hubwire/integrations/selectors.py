@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from hubwire.core.models import AuditEntry
+from hubwire.crm.models import MeetingLink, MeetingLinkStatus
 from hubwire.integrations.health import expiry_warning
 from hubwire.integrations.models import STATUS_COLOUR, Connection, ConnectionStatus
 from hubwire.integrations.registry import PROVIDERS
@@ -38,6 +39,8 @@ def mode_panels(workspace, provider) -> list[dict]:
             "status": ConnectionStatus(connection.status if connection else ConnectionStatus.NOT_CONNECTED),
             "colour": STATUS_COLOUR[connection.status if connection else ConnectionStatus.NOT_CONNECTED],
             "warning": expiry_warning(provider, connection) if connection else "",
+            "facts": provider.facts(connection) if connection and connection.status != ConnectionStatus.NOT_CONNECTED
+            else [],
         })
     return panels
 
@@ -62,3 +65,17 @@ def alerts(workspace) -> list[tuple[str, str]]:
         elif warning := expiry_warning(provider, connection):
             found.append((provider.key, warning))
     return found
+
+
+def meeting_summary(workspace, provider) -> dict | None:
+    """For a meeting-hosting provider's tab: how many links are ready or pending, and the ones
+    that need someone (failed, or deleted at the provider)."""
+    if not provider.meeting_location:
+        return None
+    links = MeetingLink.objects.filter(workspace=workspace, provider=provider.key)
+    return {
+        "ready": links.filter(status=MeetingLinkStatus.READY).count(),
+        "pending": links.filter(status=MeetingLinkStatus.PENDING).count(),
+        "attention": list(links.filter(status__in=[MeetingLinkStatus.FAILED, MeetingLinkStatus.REMOVED])
+                          .select_related("appointment").order_by("appointment__start")[:20]),
+    }

@@ -1,11 +1,14 @@
 from django.urls import path
 
 from hubwire.integrations import views
+from hubwire.integrations.meetings import views as meeting_views
 
 app_name = "integrations"
 urlpatterns = [
     path("integrations/", views.page, name="page"),
     path("integrations/audit/", views.audit_log, name="audit"),
+    path("integrations/meetings/<int:appointment_id>/", meeting_views.meeting, name="meeting"),
+    path("integrations/meetings/<int:appointment_id>/retry/", meeting_views.meeting_retry, name="meeting_retry"),
     path("integrations/<slug:key>/", views.page, name="tab"),
     path("integrations/<slug:key>/connect/", views.connect, name="connect"),
     path("integrations/<slug:key>/callback/", views.callback, name="callback"),

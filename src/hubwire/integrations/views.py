@@ -42,6 +42,7 @@ def _page_context(request, provider, **extra) -> dict:
         "provider": provider,
         "panels": selectors.mode_panels(request.workspace, provider),
         "entries": selectors.audit_entries(request.workspace, provider.key),
+        "meetings": selectors.meeting_summary(request.workspace, provider),
         "credential_errors": {},
         **extra,
     }

@@ -20,6 +20,15 @@ class JobStatus(models.TextChoices):
     DEAD = "dead", "Gave up"
 
 
+class RetryLater(Exception):
+    """Raised by perform() when it cannot go on yet but knows when it can (a provider's Retry-After,
+    another worker holding the object). The job waits that long; it is not counted as a failure."""
+
+    def __init__(self, message: str, *, after_seconds: float):
+        super().__init__(message)
+        self.after_seconds = after_seconds
+
+
 class DurableJob(models.Model):
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -34,14 +43,24 @@ class DurableJob(models.Model):
     max_attempts = 8
     base_delay_seconds = 5.0
     max_delay_seconds = 6 * 3600.0
+    # A job whose work is a remote call sets this False: its perform() writes in short transactions
+    # of its own and must be safe to repeat, instead of holding one transaction (on SQLite, the
+    # database's write lock) open while it waits on a provider.
+    in_transaction = True
 
     class Meta:
         abstract = True
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def perform(self) -> None:
-        """Do the work. Runs in a transaction with marking the row done; raise to retry."""
+        """Do the work; raise to retry. Runs in one transaction with marking the row done, unless
+        `in_transaction` is False."""
         raise NotImplementedError
+
+    @property
+    def final_attempt(self) -> bool:
+        """True while running the attempt after which the runner gives up."""
+        return self.attempts >= self.max_attempts
 
     def retry_delay(self) -> timedelta:
         """Exponential backoff with full jitter, capped."""

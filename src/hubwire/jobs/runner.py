@@ -1,13 +1,14 @@
 """Claiming, running and re-enqueueing durable jobs. Works the same on SQLite and PostgreSQL."""
 
 import logging
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from hubwire.jobs.models import DurableJob, JobStatus
+from hubwire.jobs.models import DurableJob, JobStatus, RetryLater
 from hubwire.jobs.registry import JOB_MODELS
 
 log = logging.getLogger(__name__)
@@ -35,15 +36,21 @@ def execute(label: str, pk) -> str:
     if job is None:
         return "skipped"
     try:
-        with transaction.atomic():
+        with transaction.atomic() if job.in_transaction else nullcontext():
             job.perform()
             model.objects.filter(pk=pk).update(
                 status=JobStatus.DONE, finished_at=timezone.now(), locked_until=None, last_error=""
             )
         return "done"
+    except RetryLater as exc:  # not a failure: the work knows when it can go on, and that uses up no attempt
+        log.info("job %s #%s waits %.0f s: %s", label, pk, exc.after_seconds, exc)
+        model.objects.filter(pk=pk).update(
+            status=JobStatus.PENDING, next_attempt_at=timezone.now() + timedelta(seconds=exc.after_seconds),
+            locked_until=None, attempts=F("attempts") - 1, last_error=str(exc)[:2000])
+        return "later"
     except Exception as exc:  # any failure is recorded on the row and retried later
         log.warning("job %s #%s failed (attempt %s): %s", label, pk, job.attempts, exc)
-        give_up = job.attempts >= job.max_attempts
+        give_up = job.final_attempt
         model.objects.filter(pk=pk).update(
             status=JobStatus.DEAD if give_up else JobStatus.PENDING,
             next_attempt_at=timezone.now() + job.retry_delay(),

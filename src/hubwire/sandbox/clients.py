@@ -6,6 +6,8 @@ settings default to exactly these when HUBWIRE_SANDBOX is on, so `make run` conn
 
 import re
 
+from django.conf import settings
+
 _CLIENT = re.compile(r"sandbox-([a-z0-9_]+)")
 
 
@@ -19,3 +21,14 @@ def client_secret_for(client_id: str) -> str:
 
 def app_name(client_id: str) -> str:
     return "hubwire"
+
+
+def webhook_secret_for(client_id: str) -> str:
+    """The secret the sandbox signs this app's webhooks with."""
+    return f"{client_id}-webhook-secret"
+
+
+def webhook_url_for(provider_key: str) -> str:
+    """Where the registered app receives a provider's webhooks: hubwire's receiver for it (a real
+    provider keeps this in the app's settings on its developer site)."""
+    return f"{settings.HUBWIRE_BASE_URL}/integrations/{provider_key}/events/"

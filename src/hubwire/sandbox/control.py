@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from hubwire.sandbox import clock, twilio
-from hubwire.sandbox.models import Call, Clock, Fault, Grant, Token
+from hubwire.sandbox import clock, twilio, zoom, zoom_webhooks
+from hubwire.sandbox.models import Call, Clock, Fault, Grant, Token, ZoomDailyWrites, ZoomMeeting
 from hubwire.sandbox.oauth import SERVERS, revoke_family
 from hubwire.sandbox.routes import json_request, require_sandbox
 
@@ -34,8 +34,13 @@ def expire(data):
 
 
 def fault(data):
-    created = Fault.objects.create(host=data["host"], path_prefix=data.get("path", ""), status=int(data["status"]),
-                                   retry_after=str(data.get("retry_after", "")), remaining=int(data.get("count", 1)))
+    """{"host", "path"?, "method"?, "count"?} and either {"status", "retry_after"?} or {"delay": seconds}."""
+    delay = float(data.get("delay", 0))
+    status = int(data.get("status", 0)) if delay else int(data["status"])
+    created = Fault.objects.create(host=data["host"], path_prefix=data.get("path", ""),
+                                   method=data.get("method", "").upper(), status=status,
+                                   delay_seconds=delay, retry_after=str(data.get("retry_after", "")),
+                                   remaining=int(data.get("count", 1)))
     return {"fault": created.pk}
 
 
@@ -45,12 +50,28 @@ def advance_clock(data):
 
 
 def reset(data):
-    for model in (Call, Fault, Grant, Token, Clock):
+    for model in (Call, Fault, Grant, Token, Clock, ZoomMeeting, ZoomDailyWrites):
         model.objects.all().delete()
     return {"reset": True}
 
 
-ACTIONS = {"revoke": revoke, "expire": expire, "fault": fault, "clock": advance_clock, "reset": reset}
+def zoom_delete(data):
+    """The host deletes a meeting in Zoom itself (not through hubwire)."""
+    found = ZoomMeeting.objects.get(meeting_id=int(data["meeting_id"]), deleted_at=None)
+    zoom.delete_meeting(found, operator=found.body.get("host_email", ""))
+    return {"deleted": found.meeting_id}
+
+
+def zoom_validate(data):
+    return {"valid": zoom_webhooks.validate_endpoint(data.get("client_id") or "sandbox-zoom")}
+
+
+def zoom_uninstall(data):
+    return {"uninstalled": zoom_webhooks.uninstall(data["email"])}
+
+
+ACTIONS = {"revoke": revoke, "expire": expire, "fault": fault, "clock": advance_clock, "reset": reset,
+           "zoom-delete-meeting": zoom_delete, "zoom-validate": zoom_validate, "zoom-uninstall": zoom_uninstall}
 
 
 @csrf_exempt
@@ -63,7 +84,7 @@ def control(request, action: str):
     data = json_request(request) or request.POST.dict()
     try:
         result = handler(data)
-    except (KeyError, ValueError) as exc:
+    except (KeyError, ValueError, ZoomMeeting.DoesNotExist) as exc:
         return JsonResponse({"error": f"bad or missing field: {exc}"}, status=400)
     if request.content_type != "application/json":  # a button on the sandbox page
         return redirect("sandbox:index")
@@ -78,6 +99,8 @@ def index(request):
         "tokens": Token.objects.filter(revoked_at=None).order_by("-created_at")[:50],
         "calls": Call.objects.order_by("-id")[:50],
         "faults": Fault.objects.filter(remaining__gt=0),
+        "zoom_meetings": ZoomMeeting.objects.filter(deleted_at=None).order_by("-created_at")[:50],
+        "zoom_users": sorted({t.subject.get("email", "") for t in Token.objects.filter(server="zoom", revoked_at=None)}),
         "now": clock.now(),
         "twilio": {"account_sid": twilio.ACCOUNT_SID, "auth_token": twilio.AUTH_TOKEN},
     })

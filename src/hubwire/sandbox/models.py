@@ -46,11 +46,15 @@ class Call(models.Model):
 
 
 class Fault(models.Model):
-    """The next `remaining` requests to host + path prefix get `status` (a test hook)."""
+    """The next `remaining` requests to host + path prefix get `status` instead of an answer, or,
+    with `delay_seconds`, are answered normally but that much later: the provider acted, and a
+    client with a shorter timeout never hears so (a test hook)."""
 
     host = models.CharField(max_length=100)
     path_prefix = models.CharField(max_length=200, blank=True)
-    status = models.PositiveSmallIntegerField()
+    method = models.CharField(max_length=10, blank=True, help_text="Only this method; blank for any.")
+    status = models.PositiveSmallIntegerField(default=0, help_text="0: answer normally (with delay_seconds)")
+    delay_seconds = models.FloatField(default=0)
     retry_after = models.CharField(max_length=40, blank=True)
     remaining = models.PositiveIntegerField(default=1)
 

@@ -3,6 +3,7 @@ the on/off guard, injected faults, and the call log."""
 
 import json
 import re
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,10 +45,10 @@ def require_sandbox() -> None:
         raise Http404("The sandbox is off (HUBWIRE_SANDBOX).")
 
 
-def _take_fault(host: str, path: str) -> Fault | None:
+def _take_fault(host: str, method: str, path: str) -> Fault | None:
     with transaction.atomic(using="sandbox"):
         for fault in Fault.objects.filter(host=host, remaining__gt=0).order_by("id"):
-            if path.startswith(fault.path_prefix):
+            if path.startswith(fault.path_prefix) and fault.method in ("", method):
                 Fault.objects.filter(pk=fault.pk).update(remaining=fault.remaining - 1)
                 return fault
     return None
@@ -59,8 +60,11 @@ def dispatch(request, host: str, path: str):
     path = "/" + path
     note = request.POST.get("grant_type", "") if request.method == "POST" and request.content_type == \
         "application/x-www-form-urlencoded" else ""
-    fault = _take_fault(host, path)
-    if fault:
+    fault = _take_fault(host, request.method, path)
+    if fault and not fault.status:
+        response = _route(request, host, path)
+        time.sleep(fault.delay_seconds)
+    elif fault:
         response = JsonResponse(error_body(host, fault.status, "Sandbox fault injected by a test hook"),
                                 status=fault.status)
         if fault.retry_after:

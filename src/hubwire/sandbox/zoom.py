@@ -12,8 +12,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 
-from hubwire.sandbox import clock
+from hubwire.sandbox import clock, zoom_webhooks
 from hubwire.sandbox.models import ZoomDailyWrites, ZoomMeeting
 from hubwire.sandbox.oauth import bearer
 from hubwire.sandbox.routes import route
@@ -108,12 +109,7 @@ def user_meetings(request, user: str):
     if user not in ("me", subject["user_id"], subject["email"]):
         return zoom_error(404, 1001, f"User does not exist: {user}.")
     if request.method == "GET":
-        meetings = [m.body for m in ZoomMeeting.objects.filter(user_id=subject["user_id"], deleted_at=None)
-                    .order_by("created_at")]
-        listed = [{k: m.get(k) for k in ("uuid", "id", "host_id", "topic", "type", "start_time", "duration",
-                                        "timezone", "agenda", "created_at", "join_url")} for m in meetings]
-        return JsonResponse({"page_size": 300, "total_records": len(listed), "next_page_token": "",
-                             "meetings": listed})
+        return _list(request, subject["user_id"])
     body = _json(request)
     if body is None:
         return zoom_error(400, 300, "Request Body should be a valid JSON object.")
@@ -140,6 +136,37 @@ def user_meetings(request, user: str):
     return _with_headers(JsonResponse(meeting, status=201), headers)
 
 
+LISTED_FIELDS = ("uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "agenda",
+                 "created_at", "join_url")
+LIST_AGENDA_MAX = 250  # Zoom truncates agendas in lists to 250 characters (List meetings, API reference)
+
+
+def _list(request, user_id: str):
+    """Scheduled meetings, oldest first, paged with next_page_token (page_size 30 by default, 300 at most)."""
+    try:
+        size = min(max(int(request.GET.get("page_size", 30)), 1), 300)
+        offset = int(request.GET.get("next_page_token") or 0)
+    except ValueError:
+        return zoom_error(400, 300, "Invalid field. page_size or next_page_token")
+    meetings = ZoomMeeting.objects.filter(user_id=user_id, deleted_at=None).order_by("created_at", "id")
+    total = meetings.count()
+    listed = []
+    for m in meetings[offset:offset + size]:
+        item = {k: m.body.get(k) for k in LISTED_FIELDS}
+        item["agenda"] = (item["agenda"] or "")[:LIST_AGENDA_MAX]
+        listed.append(item)
+    more = offset + size < total
+    return JsonResponse({"page_size": size, "total_records": total,
+                         "next_page_token": str(offset + size) if more else "", "meetings": listed})
+
+
+def delete_meeting(found: ZoomMeeting, operator: str) -> None:
+    """Delete a meeting (through the API or, from the sandbox page, "in Zoom") and tell the apps."""
+    found.deleted_at = clock.now()
+    found.save(update_fields=["deleted_at"])
+    zoom_webhooks.meeting_deleted(found, operator)
+
+
 @route(HOST, "GET PATCH DELETE", r"/v2/meetings/(?P<meeting_id>[0-9]+)")
 def meeting(request, meeting_id: str):
     token, failure = authenticated(request)
@@ -152,8 +179,7 @@ def meeting(request, meeting_id: str):
     if request.method == "GET":
         return JsonResponse(found.body)
     if request.method == "DELETE":
-        found.deleted_at = clock.now()
-        found.save(update_fields=["deleted_at"])
+        delete_meeting(found, operator=token.subject["email"])
         return HttpResponse(status=204)
     body = _json(request)
     if body is None:
@@ -167,3 +193,11 @@ def meeting(request, meeting_id: str):
     found.body = {**found.body, **{k: v for k, v in body.items() if k in allowed}}
     found.save(update_fields=["body"])
     return _with_headers(HttpResponse(status=204), headers)
+
+
+@route("zoom.us", "GET", r"/(?P<role>[js])/(?P<meeting_id>[0-9]+)")
+def join_page(request, role: str, meeting_id: str):
+    """Where join_url and start_url lead: a page standing in for the Zoom client."""
+    found = ZoomMeeting.objects.filter(meeting_id=int(meeting_id)).first()
+    status = 404 if found is None or found.deleted_at else 200
+    return render(request, "sandbox/zoom_join.html", {"meeting": found, "host": role == "s"}, status=status)

@@ -11,7 +11,9 @@ from django.http import JsonResponse
 from hubwire.integrations.http import raise_for_status
 from hubwire.integrations.inbound import check_timestamp, connections_for, hmac_hex, json_body
 from hubwire.integrations.registry import AuthKind, InboundDelivery, InboundRejected, Provider, RateLimit, register
+from hubwire.integrations.meetings.services import meeting_deleted_at_provider
 from hubwire.integrations.services import connection_deauthorized
+from hubwire.integrations.zoom import meetings as zoom_meetings
 
 # Zoom does not say how stale a signed request may be; 5 minutes, as providers.md §9 advises [U].
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -45,6 +47,8 @@ class Zoom(Provider):
     refresh_token_lifetime = timedelta(days=settings.HUBWIRE_ZOOM_REFRESH_TOKEN_DAYS)
     # "Light" category on the Free plan: 4 requests/s per account (developers.zoom.us/docs/commerce/rate-limits).
     rate_limit = RateLimit(per_second=4, burst=4, source="developers.zoom.us/docs/commerce/rate-limits")
+    meeting_location = "zoom"
+    meetings = zoom_meetings
 
     def is_invalid_grant(self, error: str, description: str) -> bool:
         # Zoom answers a used or revoked refresh token with "Invalid Token!" (devsupport.zoom.us).
@@ -56,6 +60,11 @@ class Zoom(Provider):
         full_name = " ".join(filter(None, (user.get("first_name"), user.get("last_name"))))
         connection.account_name = f"{full_name} <{user.get('email', '')}>" if full_name else user.get("email", "")
         connection.details = {**connection.details, "user_id": user.get("id", ""), "email": user.get("email", "")}
+
+    def facts(self, connection) -> list[tuple[str, str]]:
+        return [(label, value) for label, value in (
+            ("Zoom user", connection.details.get("email", "")), ("Zoom user ID", connection.details.get("user_id", "")),
+            ("Zoom account ID", connection.external_account_id)) if value]
 
     def verify_inbound(self, headers, body: bytes) -> InboundDelivery:
         secret = self.setting("webhook_secret")
@@ -73,9 +82,19 @@ class Zoom(Provider):
         return InboundDelivery(event_type=event, account_ref=str(inner.get("account_id", "")))
 
     def handle_event(self, event) -> str:
-        if event.event_type != "app_deauthorized":
+        handler = {"app_deauthorized": self._deauthorized, "meeting.deleted": self._meeting_deleted}.get(event.event_type)
+        if handler is None:
             return super().handle_event(event)
-        payload = json.loads(event.body).get("payload", {})
+        return handler(event, json.loads(event.body).get("payload") or {})
+
+    def _meeting_deleted(self, event, payload: dict) -> str:
+        meeting_id = str((payload.get("object") or {}).get("id", ""))
+        operator = payload.get("operator") or ""
+        count = meeting_deleted_at_provider(provider=self, account_ref=event.account_ref, meeting_id=meeting_id,
+                                            detail=f" by {operator}" if operator else "")
+        return f"meeting.deleted {meeting_id}: {count} appointment link(s) updated"
+
+    def _deauthorized(self, event, payload: dict) -> str:
         user_id = payload.get("user_id", "")
         count = 0
         for connection in connections_for(self, event.account_ref):

@@ -1,0 +1,267 @@
+"""Keeping each appointment's online meeting in step with the appointment.
+
+Any change to an appointment (booked, moved, edited, cancelled), a Retry, or a (re)connection
+queues a MeetingSync job; the job compares what the appointment wants with what the provider last
+accepted and makes only the calls needed. It is state-based, so running it twice, or after a crash
+half-way, converges on the same meeting. A worker holds a short lease on the link while it calls
+the provider, so two jobs for one appointment never race to create two meetings; a create that may
+have happened unseen (a timeout) is found again by its marker before anything is created anew."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+
+import httpx
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from hubwire.crm.models import Appointment, AppointmentStatus, MeetingLink, MeetingLinkStatus
+from hubwire.crm.services.common import emit_for
+from hubwire.integrations.health import record_failure, record_success
+from hubwire.integrations.http import ProviderError
+from hubwire.integrations.inbound import connections_for
+from hubwire.integrations.meetings.types import MeetingGone
+from hubwire.integrations.models import Connection, ConnectionStatus, MeetingSync
+from hubwire.integrations.registry import PROVIDERS, Provider
+from hubwire.integrations.tokens import NeedsReconnect, authorized_client
+from hubwire.jobs.models import JobStatus, RetryLater
+from hubwire.jobs.runner import enqueue
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)  # longer than a call with its retries can take (HUBWIRE_HTTP_TIMEOUT × attempts)
+BUSY_RETRY_SECONDS = 3.0
+
+
+def meeting_host_for(appointment: Appointment) -> Provider | None:
+    """The provider that hosts this appointment's meeting, if its location type has one."""
+    return next((p for p in PROVIDERS.values() if p.built and p.meeting_location
+                 and p.meeting_location == appointment.location_type), None)
+
+
+def meeting_wanted_from(appointment: Appointment) -> Provider | None:
+    """The provider that should hold a meeting for this appointment now, if any."""
+    return meeting_host_for(appointment) if appointment.status == AppointmentStatus.SCHEDULED else None
+
+
+def _save(link: MeetingLink, **changes) -> None:
+    """Write only these fields: the lease (busy_until) belongs to whoever holds it."""
+    for name, value in changes.items():
+        setattr(link, name, value)
+    link.save(update_fields=[*changes, "updated_at"])
+
+
+# --- requests: in the caller's transaction, no provider calls ------------------------------------
+
+def meeting_link_request(*, appointment: Appointment, retry: bool = False) -> MeetingLink | None:
+    """Queue a MeetingSync for this appointment if it has or wants a meeting (sent after commit).
+    `retry` is the user asking again after a failure or a meeting deleted at the provider."""
+    host = meeting_wanted_from(appointment)
+    with transaction.atomic():
+        link = MeetingLink.objects.select_for_update().filter(appointment=appointment).first()
+        if link is None:
+            if host is None:
+                return None
+            link = MeetingLink.objects.create(workspace_id=appointment.workspace_id, appointment=appointment,
+                                              provider=host.key, marker=secrets.token_hex(8),
+                                              reason=f"Creating the {host.name} meeting…")
+        elif host is not None and host.key == link.provider:
+            if retry or link.status == MeetingLinkStatus.FAILED:
+                _save(link, status=MeetingLinkStatus.PENDING, reason="Trying again…")
+            elif link.status == MeetingLinkStatus.READY and link.synced == host.meetings.meeting_fields(
+                    appointment, link.marker):
+                return link  # already in step: nothing to send (Zoom counts every write against 100 a day)
+        elif link.meeting_id or link.create_started_at:
+            _save(link, reason=f"Deleting the {PROVIDERS[link.provider].name} meeting…")
+        _queue(appointment)
+    return link
+
+
+def _queue(appointment: Appointment) -> None:
+    waiting = MeetingSync.objects.filter(appointment=appointment, status=JobStatus.PENDING).first()
+    if waiting is not None:
+        MeetingSync.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now(), attempts=0)
+        job = waiting
+    else:
+        job = MeetingSync.objects.create(appointment=appointment)
+    enqueue(job)
+
+
+def meeting_links_resume(*, workspace, provider: Provider) -> int:
+    """After (re)connecting: try again every link of this provider that is waiting or failed."""
+    links = MeetingLink.objects.filter(workspace=workspace, provider=provider.key,
+                                       status__in=[MeetingLinkStatus.PENDING, MeetingLinkStatus.FAILED])
+    count = 0
+    for link in links.select_related("appointment"):
+        meeting_link_request(appointment=link.appointment, retry=True)
+        count += 1
+    return count
+
+
+# --- the job: provider calls outside any long transaction -----------------------------------------
+
+def meeting_reconcile(*, appointment_id: int, final_attempt: bool = False) -> str:
+    """Make the provider match the appointment. Returns what happened; raises to be retried."""
+    link = MeetingLink.objects.select_related("appointment", "workspace").filter(appointment_id=appointment_id).first()
+    if link is None:
+        return "no meeting wanted"
+    now = timezone.now()
+    claimed = MeetingLink.objects.filter(pk=link.pk).filter(Q(busy_until=None) | Q(busy_until__lt=now)) \
+        .update(busy_until=now + LEASE)
+    if not claimed:
+        raise RetryLater("another worker is changing this meeting right now", after_seconds=BUSY_RETRY_SECONDS)
+    try:
+        return _bring_in_step(link, final_attempt)
+    finally:
+        MeetingLink.objects.filter(pk=link.pk).update(busy_until=None)
+
+
+def _bring_in_step(link: MeetingLink, final_attempt: bool) -> str:
+    appointment, provider = link.appointment, PROVIDERS[link.provider]
+    host = meeting_wanted_from(appointment)
+    wanted = host is not None and host.key == provider.key
+    has_meeting = bool(link.meeting_id or link.create_started_at)
+    if wanted and link.status == MeetingLinkStatus.REMOVED:
+        return "the meeting was deleted at the provider; waiting for the user to press Retry"
+    if not wanted and not has_meeting:
+        return _forget(link)
+    connection = Connection.objects.filter(workspace_id=link.workspace_id, provider=provider.key).first()
+    if connection is None or connection.status != ConnectionStatus.ACTIVE:
+        return _not_connected(link, provider, connection, deleting=not wanted)
+    try:
+        with authorized_client(provider, connection) as client:
+            outcome = _keep(link, appointment, provider, client) if wanted else _remove(link, provider, client)
+    except NeedsReconnect as exc:
+        _save(link, status=MeetingLinkStatus.FAILED, reason=str(exc))
+        return f"failed: {exc}"
+    except (ProviderError, httpx.HTTPError) as exc:
+        return _call_failed(link, provider, connection, exc, final_attempt=final_attempt, deleting=not wanted)
+    record_success(connection)
+    return outcome
+
+
+def _keep(link: MeetingLink, appointment: Appointment, provider: Provider, client: httpx.Client) -> str:
+    api = provider.meetings
+    fields = api.meeting_fields(appointment, link.marker)
+    outcome = "in step"
+    if not link.meeting_id:
+        meeting = api.find(provider, client, link.marker) if link.create_started_at else None
+        if meeting is not None:
+            outcome, synced = "adopted the meeting a timed-out create had made", meeting.fields
+        else:
+            _save(link, create_started_at=timezone.now())
+            meeting = api.create(provider, client, fields)
+            outcome, synced = "created", fields
+        _save(link, meeting_id=meeting.meeting_id, join_url=meeting.join_url, start_url=meeting.start_url,
+              passcode=meeting.passcode, synced=synced, create_started_at=None)
+    changes = {key: value for key, value in fields.items() if link.synced.get(key) != value}
+    if changes:
+        try:
+            api.update(provider, client, link.meeting_id, changes)
+        except MeetingGone:
+            return _removed(link, provider, f"The {provider.name} meeting was deleted in {provider.name}, so it "
+                                            "could not be moved. Press Retry to create a new one.")
+        _save(link, synced={**link.synced, **changes})
+        outcome = "updated" if outcome == "in step" else f"{outcome}, then updated"
+    _ready(link, provider)
+    return outcome
+
+
+def _remove(link: MeetingLink, provider: Provider, client: httpx.Client) -> str:
+    meeting_id = link.meeting_id
+    if not meeting_id and link.create_started_at:
+        found = provider.meetings.find(provider, client, link.marker)
+        meeting_id = found.meeting_id if found else ""
+    if meeting_id:
+        provider.meetings.delete(provider, client, meeting_id)
+    _forget(link)
+    return f"deleted meeting {meeting_id}" if meeting_id else "no meeting had been made"
+
+
+def _forget(link: MeetingLink) -> str:
+    """The appointment no longer wants this meeting and it is gone: drop the row, and ask for the
+    meeting the appointment now wants, if any (a move from one video provider to another)."""
+    appointment = link.appointment
+    link.delete()
+    if meeting_wanted_from(appointment) is not None:
+        meeting_link_request(appointment=appointment)
+    return "meeting link removed"
+
+
+def _ready(link: MeetingLink, provider: Provider) -> None:
+    was = link.status
+    with transaction.atomic():
+        _save(link, status=MeetingLinkStatus.READY, reason="")
+        if was != MeetingLinkStatus.READY:  # subscribers learn the join link
+            emit_for(link.appointment, "appointment.updated", actor=provider.name)
+
+
+def _removed(link: MeetingLink, provider: Provider, why: str) -> str:
+    with transaction.atomic():
+        _save(link, status=MeetingLinkStatus.REMOVED, reason=why, meeting_id="", join_url="", start_url="",
+              passcode="", synced={}, create_started_at=None)
+        emit_for(link.appointment, "appointment.updated", actor=provider.name)
+    return f"removed: {why}"
+
+
+def _not_connected(link: MeetingLink, provider: Provider, connection: Connection | None, *, deleting: bool) -> str:
+    reconnect = connection is not None and connection.status == ConnectionStatus.NEEDS_ATTENTION
+    if deleting:
+        why = (f"{provider.name} is not connected, so meeting {link.meeting_id or '(unconfirmed)'} could not be "
+               f"deleted and may still be in your {provider.name} account. Reconnect {provider.name} and it will "
+               "be deleted, or delete it there.")
+    elif reconnect:
+        problem = (connection.status_reason or "it needs attention").rstrip(". ")
+        why = f"{provider.name} needs attention: {problem}. The link is created once that is fixed on the {provider.name} tab."
+    else:
+        why = (f"{provider.name} is not connected. Connect {provider.name} on the Integrations page and the "
+               "meeting link is created automatically.")
+    status = MeetingLinkStatus.FAILED if (deleting or reconnect) else MeetingLinkStatus.PENDING
+    _save(link, status=status, reason=why)
+    return f"{status}: {why}"
+
+
+def _call_failed(link, provider, connection, exc, *, final_attempt: bool, deleting: bool) -> str:
+    """A 4xx other than 429 will not get better by itself: failed, with the provider's words. A 429
+    with a far Retry-After (Zoom's daily limit) waits until then; anything else is retried, then failed."""
+    what = "delete" if deleting else "create or update"
+    status = getattr(exc, "status", None)
+    if status == 429 and getattr(exc, "retry_after", None):
+        resume = timezone.now() + timedelta(seconds=exc.retry_after)
+        _save(link, status=MeetingLinkStatus.PENDING,
+              reason=f"{exc} hubwire tries again automatically at {resume:%Y-%m-%d %H:%M} UTC.")
+        raise RetryLater(str(exc), after_seconds=exc.retry_after)
+    if status and 400 <= status < 500 and status != 429:
+        _save(link, status=MeetingLinkStatus.FAILED, reason=f"{provider.name} refused to {what} the meeting: {exc}")
+        return f"failed: {exc}"
+    words = str(exc) or type(exc).__name__
+    record_failure(provider, connection, f"meeting {what}: {words}")
+    if final_attempt:
+        _save(link, status=MeetingLinkStatus.FAILED,
+              reason=f"{provider.name} could not {what} the meeting after several tries ({words}). Press Retry.")
+        return f"failed: {words}"
+    _save(link, status=MeetingLinkStatus.PENDING if not link.join_url else link.status,
+          reason=f"{provider.name} did not answer ({words}); hubwire is trying again automatically.")
+    raise exc
+
+
+# --- what the provider tells us -----------------------------------------------------------------
+
+def meeting_deleted_at_provider(*, provider: Provider, account_ref: str, meeting_id: str, detail: str = "") -> int:
+    """The provider says a meeting is gone (Zoom's meeting.deleted). Meetings hubwire deleted itself
+    have no row any more; one still wanted is cleared and flagged for the user."""
+    workspaces = [c.workspace_id for c in connections_for(provider, account_ref)]
+    count = 0
+    for link in MeetingLink.objects.filter(workspace_id__in=workspaces, provider=provider.key,
+                                           meeting_id=str(meeting_id)).select_related("appointment"):
+        host = meeting_wanted_from(link.appointment)
+        if host is None or host.key != provider.key:
+            _forget(link)
+        else:
+            _removed(link, provider, f"The meeting was deleted in {provider.name}{detail}. Press Retry to create "
+                                     "a new one, or change the appointment's location.")
+        count += 1
+    return count
