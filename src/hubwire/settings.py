@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "hubwire.events",
     "hubwire.crm",
     "hubwire.integrations",
+    "hubwire.webhooks",
     # Always installed so its tables exist in its own database; it answers only when HUBWIRE_SANDBOX is on.
     "hubwire.sandbox",
 ]
@@ -186,7 +187,13 @@ HUBWIRE_REDIS_URL = os.environ.get("HUBWIRE_REDIS_URL") or (
 CELERY_BEAT_SCHEDULE = {
     "jobs-tick": {"task": "hubwire.jobs.tick", "schedule": HUBWIRE_JOBS_TICK_SECONDS},
     "integrations-keep-alive": {"task": "hubwire.integrations.keep_alive", "schedule": 3600.0},
+    "webhooks-dispatch": {"task": "hubwire.webhooks.dispatch", "schedule": HUBWIRE_JOBS_TICK_SECONDS},
 }
+# Outbound webhooks to private, loopback and link-local addresses: for local receivers only. On
+# with the sandbox (make run), off otherwise; never in production (it reopens SSRF).
+HUBWIRE_WEBHOOKS_ALLOW_PRIVATE = env_bool("HUBWIRE_WEBHOOKS_ALLOW_PRIVATE", HUBWIRE_SANDBOX)
+HUBWIRE_WEBHOOKS_TIMEOUT = float(os.environ.get("HUBWIRE_WEBHOOKS_TIMEOUT", "15"))
+HUBWIRE_WEBHOOKS_CONCURRENCY = int(os.environ.get("HUBWIRE_WEBHOOKS_CONCURRENCY", "16"))
 
 LOGGING = {
     "version": 1,

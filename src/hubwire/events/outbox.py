@@ -12,6 +12,11 @@ class InvalidEventData(ValueError):
     pass
 
 
+# Called with each new event inside emit()'s transaction (the Webhooks Manager's fan-out), so what
+# they write commits or rolls back with the change itself.
+EMIT_HOOKS: list = []
+
+
 def emit(*, workspace, type: str, data: dict, actor: str = "") -> Event:
     """Record an event. Must run inside the transaction that made the change it describes, so that
     a rolled-back change leaves no event and no handler ever runs for it."""
@@ -24,6 +29,8 @@ def emit(*, workspace, type: str, data: dict, actor: str = "") -> Event:
     event = Event.objects.create(workspace=workspace, type=type, version=event_type.version, data=data, actor=actor)
     for name in handlers_for(type):
         enqueue(HandlerRun.objects.create(event=event, handler=name))
+    for hook in EMIT_HOOKS:
+        hook(event)
     return event
 
 
