@@ -181,3 +181,19 @@ def test_custom_headers_are_sent_but_masked_in_the_log(workspace, receiver):
     run_once()
     assert receiver.requests[0].headers["authorization"] == "Bearer s3cr3t-token"
     assert Attempt.objects.get().request_headers["Authorization"] == "••••"
+
+
+def test_an_endpoint_failing_for_five_days_is_disabled(workspace, receiver):
+    endpoint = endpoint_create(workspace=workspace, url=receiver.url())
+    receiver.answer("/hook", Answer(503), Answer(503))
+    new_lead(workspace)
+    run_once()
+    endpoint.refresh_from_db()
+    assert endpoint.enabled and endpoint.failing_since is not None  # the streak starts
+
+    Endpoint.objects.filter(pk=endpoint.pk).update(failing_since=timezone.now() - timedelta(days=5, minutes=1))
+    due_now()
+    run_once()
+    endpoint.refresh_from_db()
+    assert not endpoint.enabled and "every delivery has failed since" in endpoint.disabled_reason
+    assert Delivery.objects.get().status == DeliveryStatus.PENDING  # its next turn marks it failed, ready for a replay
