@@ -338,3 +338,11 @@ def test_the_hosts_start_link_is_encrypted_at_rest(sandbox, zoom, workspace):
     start_url = link_of(appointment).start_url
     zak = start_url.split("zak=")[1]
     assert zak and zak not in database_dump()
+
+
+def test_retry_on_an_appointment_not_held_on_video_says_so_and_writes_nothing(sandbox, zoom, workspace,
+                                                                             owner_client):
+    appointment = book(workspace, location_type="in_person")
+    response = owner_client.post(f"/integrations/meetings/{appointment.pk}/retry/", follow=True)
+    assert "not held on a video service" in response.content.decode()
+    assert link_of(appointment) is None and not MeetingSync.objects.exists()

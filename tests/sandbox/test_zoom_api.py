@@ -108,3 +108,11 @@ def test_join_and_start_links_open_a_page_until_the_meeting_is_deleted(sandbox, 
     assert "signed in as its host" in httpx.get(meeting["start_url"]).text
     zoom.delete(f"/meetings/{meeting['id']}")
     assert httpx.get(meeting["join_url"]).status_code == 404
+
+
+@pytest.mark.parametrize("action, data", [("zoom-delete-meeting", {"meeting_id": 12345678901}),
+                                          ("zoom-delete-meeting", {}), ("zoom-uninstall", {}),
+                                          ("fault", {"host": "api.zoom.us"})])
+def test_a_test_hook_with_bad_or_missing_fields_answers_400(sandbox, action, data):
+    response = httpx.post(f"{sandbox.base_url}/sandbox/_control/{action}/", json=data, timeout=10)
+    assert response.status_code == 400 and "bad or missing field" in response.json()["error"]

@@ -13,7 +13,6 @@ retries, rate limits, redaction").
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import random
 import time
@@ -23,6 +22,7 @@ import httpx
 from django.conf import settings
 
 from hubwire.core.redaction import scrub
+from hubwire.core.retry_after import retry_after_seconds
 from hubwire.integrations import ratelimit
 
 log = logging.getLogger("hubwire.http")
@@ -49,20 +49,6 @@ class ProviderError(Exception):
     def __init__(self, message: str, *, status: int | None = None, code: str = "", retry_after: float | None = None):
         super().__init__(scrub(message))
         self.status, self.code, self.retry_after = status, code, retry_after
-
-
-def retry_after_seconds(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def retry_safe(request: httpx.Request) -> bool:
@@ -104,7 +90,7 @@ class ProviderTransport(httpx.BaseTransport):
             self._log(request, str(status), started, attempt, logging.WARNING if status >= 400 else logging.INFO)
             if not retryable or attempt == policy.attempts:
                 return response
-            delay = retry_after_seconds(response)
+            delay = retry_after_seconds(response.headers.get("Retry-After"))
             if delay is not None and delay > policy.max_retry_after:
                 return response  # e.g. a daily limit: the caller reports when to resume
             response.read()
@@ -161,4 +147,4 @@ def raise_for_status(provider, response: httpx.Response) -> httpx.Response:
         return response
     _, code = _provider_words(response)
     raise ProviderError(describe_failure(provider, response), status=response.status_code, code=code,
-                        retry_after=retry_after_seconds(response))
+                        retry_after=retry_after_seconds(response.headers.get("Retry-After")))

@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from hubwire.core.redaction import scrub
+from hubwire.core.retry_after import retry_after_seconds
 from hubwire.webhooks import notices
 from hubwire.webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint
 from hubwire.webhooks.signing import signature_header
@@ -121,22 +122,16 @@ async def _send(session: aiohttp.ClientSession, item: Outgoing, timeout: float) 
             outcome.status = response.status
             outcome.headers = dict(list(response.headers.items())[:50])
             outcome.excerpt = (await response.content.read(EXCERPT_BYTES)).decode("utf-8", "replace")
-            outcome.retry_after = _retry_after(response.headers.get("retry-after"))
-    except Refused as exc:
+            retry_after = retry_after_seconds(response.headers.get("retry-after"))
+            outcome.retry_after = None if retry_after is None else min(retry_after, MAX_RETRY_AFTER)
+    except Refused as exc:  # from the resolver: aiohttp wraps only OSErrors, so it arrives as raised
         outcome.error = str(exc)
     except TimeoutError:
         outcome.error = f"no answer within {timeout:g} s"
     except aiohttp.ClientError as exc:
-        cause = exc.__cause__ or exc.__context__
-        outcome.error = str(cause) if isinstance(cause, Refused) else f"{type(exc).__name__}: {exc}"
+        outcome.error = f"{type(exc).__name__}: {exc}"
     outcome.duration_ms = int((time.monotonic() - started) * 1000)
     return outcome
-
-
-def _retry_after(value: str | None) -> float | None:
-    if value and value.strip().isdigit():
-        return min(float(value.strip()), MAX_RETRY_AFTER)
-    return None
 
 
 def _next_delay(attempt: int, outcome: Outcome) -> float:

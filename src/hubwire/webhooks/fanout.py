@@ -1,10 +1,14 @@
 """One Delivery row per (event, endpoint that wants it), written in emit()'s transaction."""
 
+import logging
+
 from django.db import transaction
 
 from hubwire.webhooks.models import Delivery, Endpoint
 from hubwire.webhooks.payloads import body_for
 from hubwire.webhooks.signing import new_webhook_id
+
+log = logging.getLogger(__name__)
 
 
 def fan_out(event) -> int:
@@ -24,5 +28,5 @@ def wake_dispatcher() -> None:
 
     try:
         dispatch.delay()
-    except Exception:  # broker down: the rows wait for beat's next dispatch tick
-        pass
+    except Exception as exc:  # broker down: the rows are safe and wait for beat's next dispatch tick
+        log.warning("could not wake the webhook dispatcher (%s); beat will", exc)

@@ -26,6 +26,7 @@ from hubwire.integrations.inbound import connections_for
 from hubwire.integrations.meetings.types import MeetingGone
 from hubwire.integrations.models import Connection, ConnectionStatus, MeetingSync
 from hubwire.integrations.registry import PROVIDERS, Provider
+from hubwire.integrations.selectors import connection_of
 from hubwire.integrations.tokens import NeedsReconnect, authorized_client
 from hubwire.jobs.models import JobStatus, RetryLater
 from hubwire.jobs.runner import enqueue
@@ -128,7 +129,7 @@ def _bring_in_step(link: MeetingLink, final_attempt: bool) -> str:
         return "the meeting was deleted at the provider; waiting for the user to press Retry"
     if not wanted and not has_meeting:
         return _forget(link)
-    connection = Connection.objects.filter(workspace_id=link.workspace_id, provider=provider.key).first()
+    connection = connection_of(link.workspace, provider, mode="")
     if connection is None or connection.status != ConnectionStatus.ACTIVE:
         return _not_connected(link, provider, connection, deleting=not wanted)
     try:
