@@ -4,9 +4,11 @@ an outsider from another workspace), API clients, a real Celery worker, and serv
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from urllib.parse import quote, urlsplit
@@ -97,33 +99,52 @@ def database_url_for_subprocess() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-@pytest.fixture
-def celery_worker(transactional_db):
-    """A real Celery worker process (prefork, 2 processes) on this run's broker and test database.
-    Ask for `sandbox` before it to have the worker reach the sandbox in the live server."""
-    broker = settings.CELERY_BROKER_URL
-    parts = urlsplit(broker)
+def purge_broker() -> None:
+    """An empty queue (messages left by an earlier run point at rows that are gone); skips without a broker."""
+    parts = urlsplit(settings.CELERY_BROKER_URL)
     if parts.scheme in ("redis", "amqp"):
         service_or_skip(parts.hostname or "127.0.0.1", parts.port or {"redis": 6379, "amqp": 5672}[parts.scheme], parts.scheme)
     from hubwire.celery import app
 
-    with app.connection_for_write() as conn:  # messages left by an earlier run point at rows that are gone
+    with app.connection_for_write() as conn:
         conn.default_channel.queue_purge("celery")
-    env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(), "CELERY_BROKER_URL": broker,
+
+
+def start_worker(*, beat: bool = False, **extra_env: str) -> subprocess.Popen:
+    """A real Celery worker process (prefork, 2 processes) on this run's broker and test database, in
+    its own process group (so a test can kill -9 all of it). With beat=True it runs the schedule too."""
+    env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
            "PYTHONWARNINGS": "ignore"}
     if settings.HUBWIRE_SANDBOX:  # the `sandbox` fixture ran first: the worker calls the live server's sandbox
         env.update(HUBWIRE_SANDBOX="1", HUBWIRE_BASE_URL=settings.HUBWIRE_BASE_URL, HUBWIRE_SANDBOX_URL="")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "hubwire", "--quiet", "worker", "--concurrency", "2",
-         "--loglevel", "WARNING", "--hostname", f"test-{os.getpid()}@%h", "--without-gossip", "--without-mingle"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    yield proc
+    env["HUBWIRE_WEBHOOKS_ALLOW_PRIVATE"] = "1" if settings.HUBWIRE_WEBHOOKS_ALLOW_PRIVATE else "0"
+    env.update(extra_env)
+    command = [sys.executable, "-m", "celery", "-A", "hubwire", "--quiet", "worker", "--concurrency", "2",
+               "--loglevel", "WARNING", "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+               "--without-gossip", "--without-mingle"]
+    if beat:
+        command += ["--beat", "--schedule", os.path.join(tempfile.mkdtemp(prefix="hubwire-beat-"), "schedule")]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real worker for the test. Ask for `sandbox` before it to have the worker reach the sandbox
+    in the live server."""
+    purge_broker()
+    proc = start_worker()
+    yield proc
+    stop_worker(proc)
 
 
 def in_threads(count: int, work) -> tuple[list, list]:

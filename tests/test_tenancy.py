@@ -18,6 +18,16 @@ def objects(workspace):
     return crm_objects(workspace)
 
 
+@pytest.fixture
+def webhook_things(workspace):
+    """A Manager endpoint with a delivery, and a Zapier REST hook subscription."""
+    from hubwire.webhooks.services import endpoint_create, endpoint_send_test, rest_hook_subscribe
+
+    endpoint = endpoint_create(workspace=workspace, url="https://hooks.example.com/in")
+    subscription = rest_hook_subscribe(workspace=workspace, target_url="https://hooks.zapier.com/1", event="lead.created")
+    return endpoint, endpoint_send_test(endpoint=endpoint), subscription
+
+
 def object_pages(objects) -> list[str]:
     """Every page that shows or edits one object of the workspace."""
     urls = []
@@ -89,7 +99,14 @@ def test_api_key_of_another_workspace_is_revoked_by_404(owner, outsider, workspa
 
 
 # --- API ---
-def api_object_routes(objects) -> list[tuple[str, str]]:
+def webhook_routes(webhook_things) -> list[tuple[str, str]]:
+    endpoint, delivery, subscription = webhook_things
+    e, d = f"/api/webhooks/endpoints/{endpoint.pk}", f"/api/webhooks/deliveries/{delivery.pk}"
+    return [("get", d), ("post", f"{d}/resend"), ("get", e), ("patch", e), ("post", f"{e}/rotate-secret"),
+            ("post", f"{e}/test"), ("post", f"{e}/replay"), ("delete", f"/api/hooks/{subscription.pk}"), ("delete", e)]
+
+
+def api_object_routes(objects, webhook_things) -> list[tuple[str, str]]:
     routes = []
     for key, obj in objects.items():
         routes += [("get", f"/api/{key}/{obj.pk}"), ("patch", f"/api/{key}/{obj.pk}")]
@@ -99,15 +116,15 @@ def api_object_routes(objects) -> list[tuple[str, str]]:
                ("post", f"/api/appointments/{objects['appointments'].pk}/cancel")]
     event = Event.objects.filter(workspace=objects["accounts"].workspace).first()
     routes.append(("get", f"/api/events/{event.pk}"))
-    return routes
+    return routes + webhook_routes(webhook_things)  # deletes last
 
 
-def test_every_api_route_is_covered_here(objects):
+def test_every_api_route_is_covered_here(objects, webhook_things):
     """If a route is added to the API, it must be added to the tenancy checks above."""
     from hubwire.api import api
 
     schema = api.get_openapi_schema()
-    covered = {(method, path.split("/api")[1]) for method, path in api_object_routes(objects)}
+    covered = {(method, path.split("/api")[1]) for method, path in api_object_routes(objects, webhook_things)}
     templated = set()
     for path, operations in schema["paths"].items():
         for method in operations:
@@ -117,16 +134,17 @@ def test_every_api_route_is_covered_here(objects):
     assert templated <= normalized, templated - normalized
 
 
-def test_owner_key_reaches_every_object_route(api, objects):
-    for method, url in api_object_routes(objects):
+def test_owner_key_reaches_every_object_route(api, objects, webhook_things):
+    for method, url in api_object_routes(objects, webhook_things):
         response = getattr(api, method)(url, {} if method != "get" else None, content_type="application/json")
-        assert response.status_code in (200, 201, 409, 422), (method, url, response.status_code, response.content)
+        assert response.status_code in (200, 201, 202, 204, 409, 422), (method, url, response.status_code,
+                                                                         response.content)
 
 
-def test_outsider_key_gets_404_on_every_object_route(outsider_api, objects):
-    for method, url in api_object_routes(objects):
-        response = getattr(outsider_api, method)(url, {"name": "hijacked"} if method != "get" else None,
-                                                 content_type="application/json")
+def test_outsider_key_gets_404_on_every_object_route(outsider_api, objects, webhook_things):
+    for method, url in api_object_routes(objects, webhook_things):
+        body = {"name": "hijacked", "since": "2020-01-01T00:00:00Z"} if method != "get" else None
+        response = getattr(outsider_api, method)(url, body, content_type="application/json")
         assert response.status_code == 404, (method, url, response.status_code)
         assert response.json() == {"detail": "Not found."}
     objects["leads"].refresh_from_db()

@@ -9,11 +9,13 @@ from hubwire.core.errors import FieldError
 from hubwire.crm.api import REFERENCES, routers
 from hubwire.crm.services.common import Conflict
 from hubwire.events.api import router as events_router
+from hubwire.webhooks.api import hooks as rest_hooks_router
+from hubwire.webhooks.api import router as webhooks_router
 
 api = NinjaAPI(
     title="hubwire API",
     version="1",
-    description="The CRM core of hubwire. Authenticate with `Authorization: Bearer <workspace API key>`.",
+    description="The CRM core of hubwire and its Webhooks Manager. Authenticate with `Authorization: Bearer <workspace API key>`.",
     auth=WorkspaceKeyAuth(),
     urls_namespace="api",
 )
@@ -21,6 +23,8 @@ api = NinjaAPI(
 for prefix, router in routers.items():
     api.add_router(prefix, router)
 api.add_router("/events", events_router)
+api.add_router("/webhooks", webhooks_router)
+api.add_router("/hooks", rest_hooks_router)
 
 
 @api.exception_handler(FieldError)

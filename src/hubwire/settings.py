@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
 HUBWIRE_WEBHOOKS_ALLOW_PRIVATE = env_bool("HUBWIRE_WEBHOOKS_ALLOW_PRIVATE", HUBWIRE_SANDBOX)
 HUBWIRE_WEBHOOKS_TIMEOUT = float(os.environ.get("HUBWIRE_WEBHOOKS_TIMEOUT", "15"))
 HUBWIRE_WEBHOOKS_CONCURRENCY = int(os.environ.get("HUBWIRE_WEBHOOKS_CONCURRENCY", "16"))
+# How long a dispatcher holds the deliveries it claimed; a dead worker's claims are sent again after
+# it. Longer than the timeout plus recording, or a slow send would be duplicated while still running.
+HUBWIRE_WEBHOOKS_LEASE_SECONDS = max(float(os.environ.get("HUBWIRE_WEBHOOKS_LEASE_SECONDS", "120")),
+                                     HUBWIRE_WEBHOOKS_TIMEOUT + 5)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("hubwire.core.urls")),
     path("", include("hubwire.events.urls")),
     path("", include("hubwire.integrations.urls")),
+    path("", include("hubwire.webhooks.urls")),
     # Provider emulators; every view answers 404 unless HUBWIRE_SANDBOX is on.
     path("sandbox/", include("hubwire.sandbox.urls")),
     path("", include("hubwire.crm.urls")),

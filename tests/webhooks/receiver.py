@@ -25,7 +25,8 @@ class Answer:
 class Receiver:
     def __init__(self):
         self.requests: list[Received] = []
-        self.script: dict[str, list[Answer]] = {}  # path -> answers to give, in order; then 200
+        self.script: dict[str, list[Answer]] = {}  # path -> answers to give, in order; then `default`
+        self.default = Answer()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -34,7 +35,7 @@ class Receiver:
                 receiver.requests.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body,
                                                   time.monotonic()))
                 queue = receiver.script.get(self.path) or []
-                answer = queue.pop(0) if queue else Answer()
+                answer = queue.pop(0) if queue else receiver.default
                 time.sleep(answer.delay)
                 try:
                     self.send_response(answer.status)

@@ -116,6 +116,9 @@ class Provider:
     # and the module speaking its meetings API (meeting_fields, create, get, find, update, delete).
     meeting_location: ClassVar[str] = ""
     meetings: ClassVar[object | None] = None
+    # A provider with its own tab content (e.g. Webhooks, which has no connection): the template
+    # included in its tab, given `tab_context(workspace)` as `tab`.
+    tab_template: ClassVar[str] = ""
 
     # --- configuration -------------------------------------------------------------------------
 
@@ -198,6 +201,15 @@ class Provider:
     def handle_event(self, event: InboundEvent) -> str:
         """Process one stored inbound event in a worker. Returns the outcome, in words."""
         return f"ignored: hubwire does not act on {event.event_type or 'this event'}"
+
+    def tab_context(self, workspace) -> dict:
+        return {}
+
+    def audit_filter(self):
+        """Which audit entries the tab's "Recent activity" shows: those about this provider's connections."""
+        from django.db.models import Q
+
+        return Q(subject__in=[self.key] + [f"{self.key} ({m})" for m in self.modes if m])
 
     def card(self, workspace, connections: list[Connection]) -> Card:
         """The status card, from the workspace's connection rows for this provider (one per mode)."""

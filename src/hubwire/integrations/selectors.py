@@ -48,8 +48,7 @@ def mode_panels(workspace, provider) -> list[dict]:
 def audit_entries(workspace, provider_key: str | None = None, limit: int = 10):
     entries = AuditEntry.objects.filter(workspace=workspace).select_related("actor")
     if provider_key:
-        entries = entries.filter(subject__in=[provider_key] + [f"{provider_key} ({m})" for m in
-                                                                PROVIDERS[provider_key].modes if m])
+        entries = entries.filter(PROVIDERS[provider_key].audit_filter())
     return entries[:limit]
 
 

@@ -40,9 +40,10 @@ def _page_context(request, provider, **extra) -> dict:
         "cards": selectors.cards(request.workspace),
         "providers": list(PROVIDERS.values()),
         "provider": provider,
-        "panels": selectors.mode_panels(request.workspace, provider),
+        "panels": selectors.mode_panels(request.workspace, provider) if provider.auth_kind is not AuthKind.NONE else [],
         "entries": selectors.audit_entries(request.workspace, provider.key),
         "meetings": selectors.meeting_summary(request.workspace, provider),
+        "tab_context": provider.tab_context(request.workspace) if provider.tab_template else {},
         "credential_errors": {},
         **extra,
     }

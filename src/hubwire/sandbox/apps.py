@@ -7,4 +7,4 @@ class SandboxConfig(AppConfig):
     verbose_name = "Provider sandbox"
 
     def ready(self):
-        from hubwire.sandbox import servers, twilio, zoom  # noqa: F401  (they register their routes)
+        from hubwire.sandbox import receiver, servers, twilio, zoom  # noqa: F401  (they register their routes)

@@ -71,6 +71,7 @@ def dispatch(request, host: str, path: str):
             response["Retry-After"] = fault.retry_after
     else:
         response = _route(request, host, path)
+    note = getattr(request, "sandbox_note", "") or note  # a handler may say what to log (the receiver does)
     Call.objects.create(host=host, method=request.method, path=path, status=response.status_code, note=note[:100])
     return response
 

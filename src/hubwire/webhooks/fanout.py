@@ -1,6 +1,7 @@
 """One Delivery row per (event, endpoint that wants it), written in emit()'s transaction."""
 
 import logging
+import time
 
 from django.db import transaction
 
@@ -17,15 +18,28 @@ def fan_out(event) -> int:
     if not endpoints:
         return 0
     Delivery.objects.bulk_create([
-        Delivery(workspace_id=event.workspace_id, endpoint=endpoint, event=event, webhook_id=new_webhook_id(),
+        Delivery(workspace_id=event.workspace_id, endpoint=endpoint, event=event, event_type=event.type,
+                 webhook_id=new_webhook_id(),
                  body=body_for(endpoint.preset, event).decode()) for endpoint in endpoints])
     transaction.on_commit(wake_dispatcher)
     return len(endpoints)
 
 
+# One wake-up per process per WAKE_EVERY seconds is enough: the dispatcher it wakes keeps looking
+# for LINGER seconds after its last find (tasks.dispatch), so a delivery committed in between is
+# picked up by it. At 200 events/s this saves ~200 broker messages a second.
+WAKE_EVERY = 0.2
+_last_wake = 0.0
+
+
 def wake_dispatcher() -> None:
+    global _last_wake
     from hubwire.webhooks.tasks import dispatch
 
+    now = time.monotonic()
+    if now - _last_wake < WAKE_EVERY:
+        return
+    _last_wake = now
     try:
         dispatch.delay()
     except Exception as exc:  # broker down: the rows are safe and wait for beat's next dispatch tick

@@ -1,20 +1,25 @@
-"""Writes of the Webhooks Manager: endpoints (create, rotate the secret), resend and replay."""
+"""Writes of the Webhooks Manager: endpoints (create, rotate the secret, delete), Zapier REST hook
+subscriptions, resend, replay and test events."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from hubwire.core.audit import audit_record
 from hubwire.core.errors import FieldError
 from hubwire.events import catalog
 from hubwire.webhooks.fanout import wake_dispatcher
-from hubwire.webhooks.models import Delivery, DeliveryStatus, Endpoint, Preset
-from hubwire.webhooks.signing import new_secret
+from hubwire.webhooks.models import Delivery, DeliveryStatus, Endpoint, Preset, Source
+from hubwire.webhooks.payloads import body_for
+from hubwire.webhooks.signing import new_secret, new_webhook_id
 from hubwire.webhooks.ssrf import url_problem
 
 ROTATION_OVERLAP = timedelta(hours=24)
@@ -69,25 +74,67 @@ def _clean(data: dict, *, creating: bool) -> dict:
     return values
 
 
-def endpoint_create(*, workspace, **data) -> Endpoint:
+def endpoint_errors(data: dict, *, creating: bool) -> dict[str, str]:
+    """What is wrong with these endpoint fields, without saving anything (for a page that found more)."""
+    try:
+        _clean(data, creating=creating)
+    except FieldError as exc:
+        return exc.errors
+    return {}
+
+
+def endpoint_create(*, workspace, actor=None, source: str = Source.MANAGER, **data) -> Endpoint:
     """A new endpoint with a fresh signing secret (shown to the user once, by the caller)."""
     values = _clean(data, creating=True)
-    return Endpoint.objects.create(workspace=workspace, secret=new_secret(), **values)
-
-
-def endpoint_update(*, endpoint: Endpoint, **data) -> Endpoint:
-    values = _clean(data, creating=False)
-    if values.get("enabled") and not endpoint.enabled:
-        values.update(disabled_reason="", failing_since=None)
-    for key, value in values.items():
-        setattr(endpoint, key, value)
-    endpoint.save()
+    with transaction.atomic():
+        endpoint = Endpoint.objects.create(workspace=workspace, secret=new_secret(), source=source, **values)
+        audit_record(workspace=workspace, action="webhook_endpoint_created", subject=endpoint.url[:200], actor=actor,
+                     detail=f"{endpoint.get_preset_display()}; {', '.join(endpoint.event_types) or 'all events'}")
     return endpoint
 
 
-def endpoint_rotate_secret(*, endpoint: Endpoint) -> str:
+def endpoint_delete(*, endpoint: Endpoint, actor=None, why: str = "") -> None:
+    """Delete an endpoint with its delivery log; what was pending is never sent."""
+    with transaction.atomic():
+        audit_record(workspace=endpoint.workspace, action="webhook_endpoint_deleted", subject=endpoint.url[:200],
+                     actor=actor, detail=why)
+        endpoint.delete()
+
+
+def rest_hook_subscribe(*, workspace, target_url: str, event: str, actor=None) -> Endpoint:
+    """A Zapier REST hook subscription (providers.md §8): an endpoint for one event, Zapier's payload.
+    Errors name the fields Zapier sent (`target_url`, `event`)."""
+    missing = {} if event else {"event": "This field is required: an event type, e.g. lead.created."}
+    try:
+        _clean({"url": target_url, "event_types": [event] if event else []}, creating=True)
+    except FieldError as exc:
+        renamed = {"url": "target_url", "event_types": "event"}
+        raise FieldError({**{renamed.get(k, k): v for k, v in exc.errors.items()}, **missing}) from None
+    if missing:
+        raise FieldError(missing)
+    return endpoint_create(workspace=workspace, actor=actor, source=Source.REST_HOOK, url=target_url,
+                           event_types=[event], preset=Preset.ZAPIER, description=f"Zapier REST hook: {event}")
+
+def endpoint_update(*, endpoint: Endpoint, actor=None, **data) -> Endpoint:
+    values = _clean(data, creating=False)
+    if values.get("enabled") and not endpoint.enabled:
+        values.update(disabled_reason="", failing_since=None)
+    changed = sorted(k for k, v in values.items() if getattr(endpoint, k) != v and k in data)
+    with transaction.atomic():
+        for key, value in values.items():
+            setattr(endpoint, key, value)
+        endpoint.save()
+        if changed:
+            audit_record(workspace=endpoint.workspace, action="webhook_endpoint_updated", subject=endpoint.url[:200],
+                         actor=actor, detail=f"changed {', '.join(changed)}")
+    return endpoint
+
+
+def endpoint_rotate_secret(*, endpoint: Endpoint, actor=None) -> str:
     """A new secret; for 24 hours deliveries are signed with both, so receivers can switch over."""
     with transaction.atomic():
+        audit_record(workspace=endpoint.workspace, action="webhook_endpoint_secret_rotated",
+                     subject=endpoint.url[:200], actor=actor, detail="the previous secret is honoured for 24 hours")
         endpoint.previous_secret, endpoint.previous_secret_until = endpoint.secret, timezone.now() + ROTATION_OVERLAP
         endpoint.secret = new_secret()
         endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until", "updated_at"])
@@ -110,3 +157,31 @@ def delivery_resend(*, delivery: Delivery) -> int:
 def endpoint_replay_failed(*, endpoint: Endpoint, since) -> int:
     """Send again every failed delivery of this endpoint created since `since`."""
     return _resend(endpoint.deliveries.filter(status=DeliveryStatus.FAILED, created_at__gte=since))
+
+
+@dataclass
+class TestEvent:
+    """What "Send test event" sends: shaped like a real event, never stored as one (no handler sees it)."""
+
+    workspace_id: int
+    type: str = "webhook.test"
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    occurred_at: datetime = field(default_factory=timezone.now)
+    data: dict = field(default_factory=lambda: {
+        "id": 0, "name": "Test event from hubwire",
+        "message": "If you can read this, the endpoint receives hubwire's webhooks."})
+
+    def envelope(self) -> dict:
+        return {"type": self.type, "timestamp": self.occurred_at.isoformat(), "data": self.data}
+
+
+def endpoint_send_test(*, endpoint: Endpoint) -> Delivery:
+    """Queue a test delivery now, signed like every other and in the endpoint's preset, whatever events
+    the endpoint wants (a disabled endpoint records the test as refused, saying why)."""
+    event = TestEvent(workspace_id=endpoint.workspace_id)
+    with transaction.atomic():
+        delivery = Delivery.objects.create(workspace_id=endpoint.workspace_id, endpoint=endpoint, event=None,
+                                           event_type=event.type, webhook_id=new_webhook_id(),
+                                           body=body_for(endpoint.preset, event).decode())
+        transaction.on_commit(wake_dispatcher)
+    return delivery

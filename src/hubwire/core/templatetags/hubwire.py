@@ -62,7 +62,9 @@ def detail_fields(obj) -> list[tuple[str, object]]:
 def status_class(value: str) -> str:
     return {"paid": "green", "accepted": "green", "won": "green", "active": "green", "done": "green",
             "pending": "orange", "sent": "orange", "qualified": "orange", "running": "orange",
-            "void": "grey", "declined": "grey", "lost": "grey", "cancelled": "grey", "dead": "red"}.get(str(value), "")
+            "void": "grey", "declined": "grey", "lost": "grey", "cancelled": "grey", "dead": "red",
+            "succeeded": "green", "created": "green", "updated": "green", "sending": "orange",
+            "duplicate": "grey", "failed": "red", "rejected": "red"}.get(str(value), "")
 
 
 @register.filter

@@ -1,6 +1,10 @@
-"""The Webhooks tab: a summary of the Webhooks Manager (outbound and inbound webhooks)."""
+"""The Webhooks tab: a summary of the Webhooks Manager (outbound endpoints and inbound hooks) and
+the way in. There is nothing to connect: the card is green while endpoints deliver, orange while
+one is failing, red when hubwire had to disable one, grey when there is nothing set up."""
 
-from hubwire.integrations.registry import AuthKind, Provider, register
+from django.db.models import Q
+
+from hubwire.integrations.registry import AuthKind, Card, Provider, register
 
 
 @register
@@ -8,5 +12,31 @@ class Webhooks(Provider):
     key = "webhooks"
     name = "Webhooks"
     tab_label = "Webhooks"
-    summary = "Trigger actions in tools like Zapier, Make or Slack when events occur in your CRM."
+    summary = ("Connect your CRM with tools like Zapier, Make, Slack, or any service that accepts HTTP requests: "
+               "outbound webhooks fire when events like lead created, quote accepted, invoice paid or appointment "
+               "booked occur; inbound webhooks turn what other tools send into CRM records.")
     auth_kind = AuthKind.NONE
+    built = True
+    tab_template = "webhooks/tab.html"
+
+    def tab_context(self, workspace) -> dict:
+        from hubwire.webhooks.selectors import summary
+
+        return summary(workspace)
+
+    def audit_filter(self):
+        return Q(action__startswith="webhook_") | Q(action__startswith="inbound_hook_")
+
+    def card(self, workspace, connections) -> Card:
+        from hubwire.webhooks.selectors import summary
+
+        s = summary(workspace)
+        counts = f"{s['enabled']} endpoint{'s' if s['enabled'] != 1 else ''}, {s['inbound_hooks']} inbound"
+        if s["disabled_by_hubwire"]:
+            return Card("needs_attention", "red", "Needs attention",
+                        f"{len(s['disabled_by_hubwire'])} endpoint(s) disabled after failing")
+        if s["failing"]:
+            return Card("setup_incomplete", "orange", "Failing", f"{len(s['failing'])} endpoint(s) failing; {counts}")
+        if s["enabled"] or s["inbound_hooks"]:
+            return Card("active", "green", "Active", counts)
+        return Card("not_connected", "grey", "Not set up", "No endpoints or inbound hooks yet")

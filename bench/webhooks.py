@@ -1,0 +1,228 @@
+"""webhooks: the outbound delivery engine against the fastest plain Python sender (issue 5).
+
+Per backend (SQLite + the SQLite broker; PostgreSQL + Redis when they answer), with a real Celery
+worker and one local aiohttp receiver:
+
+- ceiling: aiohttp posting the same signed payloads to the same receiver at the same concurrency,
+  no database: requests per second.
+- throughput: EVENTS events to ENDPOINTS endpoints, already committed, released at once to the
+  dispatcher: deliveries per second from release to the last receipt, as a ratio of the ceiling.
+- latency: events committed at RATE per second (from COMMITTERS threads, as from concurrent
+  requests) for SECONDS seconds while the worker runs: p50 and p99 from each event's commit to its receipt, every endpoint's copy counted.
+
+Targets on PostgreSQL + Redis: ratio >= 0.50 and p99 < 1 s at 200 events/s. Prints, never asserts.
+Run alone with `python -m bench webhooks`."""
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit, urlunsplit
+
+EVENTS = int(os.environ.get("BENCH_WEBHOOK_EVENTS", "1000"))
+ENDPOINTS = int(os.environ.get("BENCH_WEBHOOK_ENDPOINTS", "2"))
+RATE = float(os.environ.get("BENCH_WEBHOOK_RATE", "200"))
+SECONDS = float(os.environ.get("BENCH_WEBHOOK_SECONDS", "10"))
+CONCURRENCY = 16
+COMMITTERS = 4
+RATIO_TARGET, P99_TARGET = 0.50, 1.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or default_port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def backends() -> list[tuple[str, dict]]:
+    var = tempfile.mkdtemp(prefix="hubwire-bench-webhooks-")
+    found = [("SQLite + SQLite broker", {"DATABASE_URL": f"sqlite:///{var}/hubwire.sqlite3",
+                                         "CELERY_BROKER_URL": f"sqla+sqlite:///{var}/broker.sqlite3",
+                                         "HUBWIRE_VAR_DIR": var})]
+    pg = os.environ.get("HUBWIRE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/hubwire")
+    redis = os.environ.get("HUBWIRE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    if reachable(pg, 5432) and reachable(redis, 6379):
+        parts = urlsplit(pg)
+        found.append(("PostgreSQL + Redis", {
+            "DATABASE_URL": urlunsplit(parts._replace(path="/hubwire_bench")),
+            "CELERY_BROKER_URL": urlunsplit(urlsplit(redis)._replace(path="/7")),
+            "HUBWIRE_VAR_DIR": tempfile.mkdtemp(prefix="hubwire-bench-webhooks-")}))
+    else:
+        print("webhooks: PostgreSQL + Redis not reachable on 127.0.0.1; measured SQLite only")
+    return found
+
+
+def run() -> None:
+    """Each backend in a child process (Django's settings are read once per process)."""
+    for label, env in backends():
+        subprocess.run([sys.executable, "-m", "bench.webhooks", label],
+                       env={**os.environ, **env, "HUBWIRE_SANDBOX": "0", "HUBWIRE_WEBHOOKS_ALLOW_PRIVATE": "1",
+                            "HUBWIRE_DB_CONN_MAX_AGE": "60", "PYTHONWARNINGS": "ignore"}, check=False)
+
+
+# --- in the child ----------------------------------------------------------------------------------
+
+def fresh_database() -> None:
+    url = os.environ["DATABASE_URL"]
+    if url.startswith("postgres"):
+        import psycopg
+
+        admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS hubwire_bench WITH (FORCE)")
+            conn.execute("CREATE DATABASE hubwire_bench")
+    broker = os.environ["CELERY_BROKER_URL"]
+    if broker.startswith("redis"):
+        import redis
+
+        redis.Redis.from_url(broker).flushdb()
+
+
+def receipts(base: str) -> list:
+    with urllib.request.urlopen(f"{base}/stats") as answer:
+        return json.loads(answer.read())
+
+
+def reset(base: str) -> None:
+    urllib.request.urlopen(urllib.request.Request(f"{base}/reset", method="POST")).read()
+
+
+def wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"webhooks bench: gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+def ceiling(items: list[tuple[str, bytes, dict]]) -> float:
+    import aiohttp
+
+    async def post_all() -> float:
+        connector = aiohttp.TCPConnector(limit=CONCURRENCY)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            async def one(url, body, headers):
+                async with session.post(url, data=body, headers=headers) as answer:
+                    await answer.read()
+
+            started = time.perf_counter()
+            await asyncio.gather(*(one(*item) for item in items))
+            return len(items) / (time.perf_counter() - started)
+
+    return asyncio.run(post_all())
+
+
+def child(label: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hubwire.settings")
+    fresh_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from hubwire.core.services import workspace_create
+    from hubwire.core.models import User
+    from hubwire.crm.services.people import lead_create
+    from hubwire.webhooks.delivery import prepare
+    from hubwire.webhooks.models import Delivery, DeliveryStatus
+    from hubwire.webhooks.services import endpoint_create
+    from hubwire.webhooks.tasks import dispatch
+
+    call_command("migrate", verbosity=0)
+    owner = User.objects.create_user(email="bench@example.test", password="x" * 16)
+    workspace = workspace_create(name="Bench", owner=owner)
+    port = free_port()
+    receiver = subprocess.Popen([sys.executable, "-m", "bench.receiver", str(port)])
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: reachable(base, port), 10, "the receiver")
+    for n in range(ENDPOINTS):
+        endpoint_create(workspace=workspace, url=f"{base}/hook/{n}")
+
+    # Events committed with no worker running; their wake-up messages are dropped below.
+    started = time.perf_counter()
+    for n in range(EVENTS):
+        lead_create(workspace=workspace, actor="bench", name=f"Lead {n}")
+    commit_rate = EVENTS / (time.perf_counter() - started)
+    Delivery.objects.update(next_attempt_at=timezone.now() + timezone.timedelta(days=1))
+    total = Delivery.objects.count()
+
+    # The ceiling: the same signed payloads, the same receiver and concurrency, no database.
+    items = [(o.url, o.body, o.headers) for o in map(prepare, Delivery.objects.select_related("endpoint"))]
+    ceiling_rate = ceiling(items)
+    reset(base)
+
+    from hubwire.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "hubwire", "--quiet", "worker", "--beat",
+                               "--schedule", os.path.join(os.environ["HUBWIRE_VAR_DIR"], "beat-schedule"),
+                               "--concurrency", "2", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+                              env={**os.environ, "HUBWIRE_JOBS_TICK_SECONDS": "5"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(4)  # the worker boots
+        released = time.time()
+        Delivery.objects.update(next_attempt_at=timezone.now())
+        dispatch.delay()
+        dispatch.delay()
+        wait_for(lambda: len(receipts(base)) >= total, 120, "the throughput phase")
+        last = max(at for _, _, at in receipts(base))
+        engine_rate = total / (last - released)
+        wait_for(lambda: not Delivery.objects.exclude(status=DeliveryStatus.SUCCEEDED).exists(), 60, "recording")
+        reset(base)
+
+        # Events come from several requests at once in real life: COMMITTERS threads, paced together.
+        committed: dict[int, float] = {}
+        count = int(RATE * SECONDS)
+        begin = time.monotonic()
+
+        def commit(n: int) -> None:
+            pause = begin + n / RATE - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            lead = lead_create(workspace=workspace, actor="bench", name=f"Paced {n}")
+            committed[lead.pk] = time.time()
+
+        with ThreadPoolExecutor(COMMITTERS, initializer=None) as pool:
+            list(pool.map(commit, range(count)))
+        achieved = count / (time.monotonic() - begin)
+        wait_for(lambda: len(receipts(base)) >= count * ENDPOINTS, 120, "the latency phase")
+        latencies = sorted(at - committed[data_id] for data_id, _, at in receipts(base) if data_id in committed)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        receiver.terminate()
+
+    p50 = statistics.median(latencies)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    ratio = engine_rate / ceiling_rate
+    verdict = "ok" if ratio >= RATIO_TARGET and p99 < P99_TARGET else "BELOW TARGET"
+    print(f"webhooks [{label}]: {total} deliveries ({EVENTS} events x {ENDPOINTS} endpoints) at "
+          f"{engine_rate:,.0f}/s vs aiohttp ceiling {ceiling_rate:,.0f}/s -> ratio {ratio:.2f} "
+          f"(target {RATIO_TARGET:.2f}); at {achieved:.0f} events/s ({len(latencies)} deliveries) commit->receipt "
+          f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms (target < {P99_TARGET * 1000:.0f} ms) {verdict}; "
+          f"events committed alone at {commit_rate:,.0f}/s")
+    shutil.rmtree(os.environ["HUBWIRE_VAR_DIR"], ignore_errors=True)
+
+
+if __name__ == "__main__":
+    child(sys.argv[1])

@@ -1,0 +1,52 @@
+"""Reads for the Webhooks Manager pages and the Webhooks tab."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from hubwire.core.tenancy import scoped
+from hubwire.webhooks.models import Delivery, DeliveryStatus, Endpoint, InboundHook, InboundOutcome, InboundRequest
+
+HEALTH_WINDOW = timedelta(hours=24)
+
+
+def endpoint_health(workspace) -> dict[int, dict]:
+    """Per endpoint: deliveries in the last 24 hours, how many of them failed, how many wait to be sent."""
+    since = timezone.now() - HEALTH_WINDOW
+    rows = (scoped(Delivery, workspace).values("endpoint_id").order_by().annotate(
+        recent=Count("pk", filter=Q(created_at__gte=since)),
+        failed=Count("pk", filter=Q(created_at__gte=since, status=DeliveryStatus.FAILED)),
+        waiting=Count("pk", filter=Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]))))
+    return {row["endpoint_id"]: row for row in rows}
+
+
+def health_of(endpoint: Endpoint, counts: dict | None) -> tuple[str, str]:
+    """(colour, words) for an endpoint's badge: the same colours as the Integrations cards."""
+    if not endpoint.enabled:
+        return "red" if endpoint.disabled_reason else "grey", "Disabled"
+    if endpoint.failing_since:
+        return "orange", f"Failing since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC"
+    if counts and counts["failed"]:
+        return "orange", f"{counts['failed']} failed in 24 h"
+    return "green", "Healthy"
+
+
+def summary(workspace) -> dict:
+    endpoints = list(scoped(Endpoint, workspace))
+    since = timezone.now() - HEALTH_WINDOW
+    deliveries = scoped(Delivery, workspace).filter(created_at__gte=since).aggregate(
+        total=Count("pk"), failed=Count("pk", filter=Q(status=DeliveryStatus.FAILED)),
+        delivered=Count("pk", filter=Q(status=DeliveryStatus.SUCCEEDED)))
+    hooks = scoped(InboundHook, workspace)
+    requests = InboundRequest.objects.filter(hook__workspace=workspace, received_at__gte=since).aggregate(
+        total=Count("pk"), rejected=Count("pk", filter=Q(outcome=InboundOutcome.REJECTED)))
+    return {
+        "endpoints": len(endpoints),
+        "enabled": sum(e.enabled for e in endpoints),
+        "disabled_by_hubwire": [e for e in endpoints if not e.enabled and e.disabled_reason],
+        "failing": [e for e in endpoints if e.enabled and e.failing_since],
+        "deliveries": deliveries,
+        "inbound_hooks": hooks.count(),
+        "inbound_requests": requests,
+    }
