@@ -27,7 +27,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit, urlunsplit
 
-EVENTS = int(os.environ.get("BENCH_WEBHOOK_EVENTS", "1000"))
+EVENTS = int(os.environ.get("BENCH_WEBHOOK_EVENTS", "2500"))
 ENDPOINTS = int(os.environ.get("BENCH_WEBHOOK_ENDPOINTS", "2"))
 RATE = float(os.environ.get("BENCH_WEBHOOK_RATE", "200"))
 SECONDS = float(os.environ.get("BENCH_WEBHOOK_SECONDS", "10"))
