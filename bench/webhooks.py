@@ -25,6 +25,7 @@ import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 EVENTS = int(os.environ.get("BENCH_WEBHOOK_EVENTS", "2500"))
@@ -161,7 +162,7 @@ def child(label: str) -> None:
     for n in range(EVENTS):
         lead_create(workspace=workspace, actor="bench", name=f"Lead {n}")
     commit_rate = EVENTS / (time.perf_counter() - started)
-    Delivery.objects.update(next_attempt_at=timezone.now() + timezone.timedelta(days=1))
+    Delivery.objects.update(next_attempt_at=timezone.now() + timedelta(days=1))
     total = Delivery.objects.count()
 
     # The ceiling: the same signed payloads, the same receiver and concurrency, no database.
@@ -202,7 +203,7 @@ def child(label: str) -> None:
             lead = lead_create(workspace=workspace, actor="bench", name=f"Paced {n}")
             committed[lead.pk] = time.time()
 
-        with ThreadPoolExecutor(COMMITTERS, initializer=None) as pool:
+        with ThreadPoolExecutor(COMMITTERS) as pool:
             list(pool.map(commit, range(count)))
         achieved = count / (time.monotonic() - begin)
         wait_for(lambda: len(receipts(base)) >= count * ENDPOINTS, 120, "the latency phase")

@@ -183,3 +183,16 @@ def test_a_410_from_a_zapier_target_deletes_that_subscription_only(api, workspac
     assert set(Endpoint.objects.values_list("pk", flat=True)) == {kept["id"], manager["id"]}
     assert Attempt.objects.count() == 2 and Delivery.objects.filter(status=DeliveryStatus.SUCCEEDED).count() == 2
     assert api.delete(f"/api/hooks/{manager['id']}").status_code == 404, "a Manager endpoint is not a subscription"
+
+
+def test_two_410s_from_one_subscription_in_a_batch_delete_it_once(api, workspace, receiver):
+    gone = post(api, "/api/hooks", {"target_url": receiver.url("/gone"), "event": "lead.created"}).json()
+    receiver.answer("/gone", Answer(410), Answer(410))
+    lead_create(workspace=workspace, actor="t", name="First")
+    lead_create(workspace=workspace, actor="t", name="Second")
+    assert run_once() == 2, "both in one batch"
+    assert len(receiver.to("/gone")) == 2
+    assert not Endpoint.objects.filter(pk=gone["id"]).exists() and not Delivery.objects.exists()
+    from hubwire.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="webhook_endpoint_deleted").count() == 1

@@ -178,3 +178,23 @@ def test_bad_hook_settings_name_the_field(workspace, data, field):
     with pytest.raises(FieldError) as refused:
         inbound_hook_create(workspace=workspace, **data)
     assert field in refused.value.errors
+
+
+def test_every_bad_field_is_named_at_once(live_server, workspace):
+    hook = inbound_hook_create(workspace=workspace, name="Form", action="lead_create",
+                               mapping={"email": "contact.email", "phone": "contact.phone"})
+    answer = send(live_server, hook, {"contact": {"email": "nope", "phone": "call me"}})
+    assert answer.status_code == 400
+    locs = [problem["loc"] for problem in answer.json()["detail"]]
+    assert ["body", "contact", "email"] in locs and ["body", "contact", "phone"] in locs and ["body", "name"] in locs
+    assert not Lead.objects.exists()
+
+
+def test_an_unsupported_content_type_is_a_415_and_a_huge_body_a_413(live_server, workspace):
+    hook = inbound_hook_create(workspace=workspace, name="Form", action="lead_create")
+    plain = httpx.post(url_of(live_server, hook), content=b"name=x", headers={"content-type": "text/plain"})
+    assert plain.status_code == 415 and "application/json" in plain.json()["detail"]
+    huge = send(live_server, hook, {"name": "x" * (300 * 1024)})
+    assert huge.status_code == 413 and "larger than 256 KB" in huge.json()["detail"]
+    assert not Lead.objects.exists()
+    assert list(InboundRequest.objects.values_list("status_code", flat=True).order_by("id")) == [415, 413]

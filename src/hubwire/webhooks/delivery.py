@@ -45,7 +45,6 @@ MASK = "••••"
 
 @dataclass
 class Outgoing:
-    delivery_id: int
     url: str
     body: bytes
     headers: dict
@@ -87,9 +86,8 @@ def claim(limit: int) -> list[Delivery]:
     return kept
 
 
-def prepare(delivery: Delivery, now=None) -> Outgoing:
-    endpoint = delivery.endpoint
-    now = now or timezone.now()
+def prepare(delivery: Delivery) -> Outgoing:
+    endpoint, now = delivery.endpoint, timezone.now()
     in_use = [endpoint.secret]
     if endpoint.previous_secret and endpoint.previous_secret_until and endpoint.previous_secret_until > now:
         in_use.append(endpoint.previous_secret)
@@ -104,7 +102,7 @@ def prepare(delivery: Delivery, now=None) -> Outgoing:
         refused = f"the endpoint is disabled{': ' + endpoint.disabled_reason if endpoint.disabled_reason else ''}"
     elif (host := literal_host(endpoint.url)) and not allow_private() and (problem := address_problem(host)):
         refused = f"hubwire does not send webhooks to internal addresses: {problem}"
-    return Outgoing(delivery.pk, endpoint.url, body, headers, refused)
+    return Outgoing(endpoint.url, body, headers, refused)
 
 
 def masked(endpoint: Endpoint, headers: dict) -> dict:
@@ -253,6 +251,10 @@ def _failure_words(outcome: Outcome) -> str:
 
 
 def _endpoint_failed(endpoint: Endpoint, outcome: Outcome, now) -> None:
+    # A batch's deliveries share their endpoint's instance, so what an earlier failure in the batch
+    # did to it (deleted, disabled, failing since) is seen by the next one.
+    if endpoint.pk is None:
+        return  # a 410 earlier in this batch deleted the subscription
     if outcome.status == 410 and endpoint.source == Source.REST_HOOK:
         from hubwire.webhooks.services import endpoint_delete
 
@@ -264,6 +266,7 @@ def _endpoint_failed(endpoint: Endpoint, outcome: Outcome, now) -> None:
     failing_since = endpoint.failing_since or now
     if endpoint.failing_since is None:
         Endpoint.objects.filter(pk=endpoint.pk, failing_since=None).update(failing_since=now)
+        endpoint.failing_since = now
     if now - failing_since >= DISABLE_AFTER:
         notices.endpoint_disabled(endpoint, f"every delivery has failed since {failing_since:%Y-%m-%d %H:%M} UTC")
 

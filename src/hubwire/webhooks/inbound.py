@@ -36,7 +36,6 @@ FIELDS: dict[str, tuple[str, ...]] = {
     InboundAction.CONTACT_CREATE: ("first_name", "last_name", "email", "phone", "title", "account"),
     InboundAction.MESSAGE_POST: ("account", "body"),
 }
-IDEMPOTENCY_HEADER_DEFAULT = "Idempotency-Key"
 
 
 def _hash(token: str) -> str:
@@ -125,9 +124,15 @@ class Rejected(Exception):
         super().__init__(error)
 
 
+def _field_problems(problems: dict[str, str]) -> Rejected:
+    """A 400 naming each payload field (a dotted path) and what is wrong with it."""
+    return Rejected(400, {"detail": [{"loc": ["body", *path.split(".")], "msg": msg, "type": "value_error"}
+                                     for path, msg in problems.items()]},
+                    "; ".join(f"{path}: {msg}" for path, msg in problems.items()))
+
+
 def _field_problem(path: str, msg: str) -> Rejected:
-    return Rejected(400, {"detail": [{"loc": ["body", *path.split(".")], "msg": msg, "type": "value_error"}]},
-                    f"{path}: {msg}")
+    return _field_problems({path: msg})
 
 
 def parse_payload(content_type: str, body: bytes) -> dict:
@@ -262,10 +267,12 @@ def _receive(hook, headers, body, content_type, log) -> Answer:
             log.outcome, log.idempotency_key, log.record_type, log.record_id = outcome, key, record_type, record_id
             log.save()
     except FieldError as exc:
-        field, msg = next(iter(exc.errors.items()))
-        crm_field = field.split(".")[0]
-        path = paths.get(crm_field) or hook.mapping.get(crm_field) or crm_field
-        raise _field_problem(path, msg if path == crm_field else f"{msg} (mapped to {crm_field})") from None
+        problems = {}
+        for field, msg in exc.errors.items():
+            crm_field = field.split(".")[0]
+            path = paths.get(crm_field) or hook.mapping.get(crm_field) or crm_field
+            problems[path] = msg if path == crm_field else f"{msg} (mapped to {crm_field})"
+        raise _field_problems(problems) from None
     except IntegrityError:  # the same key, committed by a concurrent request a moment ago: ours rolled back
         if key and (first := _first_with_key(hook, key)):
             log.pk = None

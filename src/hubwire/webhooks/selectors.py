@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from hubwire.core.tenancy import scoped
@@ -11,10 +11,14 @@ from hubwire.webhooks.models import Delivery, DeliveryStatus, Endpoint, InboundH
 HEALTH_WINDOW = timedelta(hours=24)
 
 
-def endpoint_health(workspace) -> dict[int, dict]:
-    """Per endpoint: deliveries in the last 24 hours, how many of them failed, how many wait to be sent."""
+def endpoint_health(workspace, endpoint: Endpoint | None = None) -> dict[int, dict]:
+    """Per endpoint (or for one): deliveries in the last 24 hours, how many of them failed, how many
+    wait to be sent."""
     since = timezone.now() - HEALTH_WINDOW
-    rows = (scoped(Delivery, workspace).values("endpoint_id").order_by().annotate(
+    deliveries = scoped(Delivery, workspace)
+    if endpoint is not None:
+        deliveries = deliveries.filter(endpoint=endpoint)
+    rows = (deliveries.values("endpoint_id").order_by().annotate(
         recent=Count("pk", filter=Q(created_at__gte=since)),
         failed=Count("pk", filter=Q(created_at__gte=since, status=DeliveryStatus.FAILED)),
         waiting=Count("pk", filter=Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]))))
@@ -32,21 +36,31 @@ def health_of(endpoint: Endpoint, counts: dict | None) -> tuple[str, str]:
     return "green", "Healthy"
 
 
-def summary(workspace) -> dict:
-    endpoints = list(scoped(Endpoint, workspace))
-    since = timezone.now() - HEALTH_WINDOW
-    deliveries = scoped(Delivery, workspace).filter(created_at__gte=since).aggregate(
-        total=Count("pk"), failed=Count("pk", filter=Q(status=DeliveryStatus.FAILED)),
-        delivered=Count("pk", filter=Q(status=DeliveryStatus.SUCCEEDED)))
-    hooks = scoped(InboundHook, workspace)
-    requests = InboundRequest.objects.filter(hook__workspace=workspace, received_at__gte=since).aggregate(
-        total=Count("pk"), rejected=Count("pk", filter=Q(outcome=InboundOutcome.REJECTED)))
+def setup_state(workspace) -> dict:
+    """What is set up and what is wrong with it, from the endpoint rows alone (cheap: the status card)."""
+    endpoints = list(scoped(Endpoint, workspace).only("url", "enabled", "disabled_reason", "failing_since"))
     return {
         "endpoints": len(endpoints),
         "enabled": sum(e.enabled for e in endpoints),
         "disabled_by_hubwire": [e for e in endpoints if not e.enabled and e.disabled_reason],
         "failing": [e for e in endpoints if e.enabled and e.failing_since],
-        "deliveries": deliveries,
-        "inbound_hooks": hooks.count(),
-        "inbound_requests": requests,
+        "inbound_hooks": scoped(InboundHook, workspace).count(),
     }
+
+
+def summary(workspace) -> dict:
+    """setup_state plus the last 24 hours of traffic (the Webhooks tab)."""
+    since = timezone.now() - HEALTH_WINDOW
+    deliveries = scoped(Delivery, workspace).filter(created_at__gte=since).aggregate(
+        total=Count("pk"), failed=Count("pk", filter=Q(status=DeliveryStatus.FAILED)),
+        delivered=Count("pk", filter=Q(status=DeliveryStatus.SUCCEEDED)))
+    requests = InboundRequest.objects.filter(hook__workspace=workspace, received_at__gte=since).aggregate(
+        total=Count("pk"), rejected=Count("pk", filter=Q(outcome=InboundOutcome.REJECTED)))
+    return {**setup_state(workspace), "deliveries": deliveries, "inbound_requests": requests}
+
+
+def hooks_with_last_request(workspace):
+    """Inbound hooks, each annotated with its latest request's time and outcome (not its whole log)."""
+    latest = InboundRequest.objects.filter(hook=OuterRef("pk")).order_by("-received_at", "-id")
+    return scoped(InboundHook, workspace).annotate(last_at=Subquery(latest.values("received_at")[:1]),
+                                                   last_outcome=Subquery(latest.values("outcome")[:1]))

@@ -104,16 +104,16 @@ def endpoint_delete(*, endpoint: Endpoint, actor=None, why: str = "") -> None:
 def rest_hook_subscribe(*, workspace, target_url: str, event: str, actor=None) -> Endpoint:
     """A Zapier REST hook subscription (providers.md §8): an endpoint for one event, Zapier's payload.
     Errors name the fields Zapier sent (`target_url`, `event`)."""
-    missing = {} if event else {"event": "This field is required: an event type, e.g. lead.created."}
-    try:
-        _clean({"url": target_url, "event_types": [event] if event else []}, creating=True)
-    except FieldError as exc:
-        renamed = {"url": "target_url", "event_types": "event"}
-        raise FieldError({**{renamed.get(k, k): v for k, v in exc.errors.items()}, **missing}) from None
-    if missing:
-        raise FieldError(missing)
+    renamed = {"url": "target_url", "event_types": "event"}
+    errors = {renamed.get(k, k): v for k, v in
+              endpoint_errors({"url": target_url, "event_types": [event] if event else []}, creating=True).items()}
+    if not event:  # an endpoint with no event types wants them all; a subscription names one
+        errors["event"] = "This field is required: an event type, e.g. lead.created."
+    if errors:
+        raise FieldError(errors)
     return endpoint_create(workspace=workspace, actor=actor, source=Source.REST_HOOK, url=target_url,
                            event_types=[event], preset=Preset.ZAPIER, description=f"Zapier REST hook: {event}")
+
 
 def endpoint_update(*, endpoint: Endpoint, actor=None, **data) -> Endpoint:
     values = _clean(data, creating=False)

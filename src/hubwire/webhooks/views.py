@@ -6,7 +6,7 @@ URL (its token is the secret) or send anything. Views stay thin: services valida
 import json
 from functools import partial
 from urllib.parse import urlencode
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -30,14 +30,11 @@ from hubwire.webhooks.models import (
     InboundAction,
     InboundAuth,
     InboundHook,
+    InboundOutcome,
     Preset,
 )
 
 NEW_SECRET = "webhooks_new_secret"  # session key: the secret to show once, on the next page only
-
-
-def _actor(request):
-    return request.user
 
 
 @workspace_required
@@ -45,10 +42,11 @@ def manager(request):
     ws = request.workspace
     health = selectors.endpoint_health(ws)
     endpoints = [(e, health.get(e.pk), *selectors.health_of(e, health.get(e.pk))) for e in scoped(Endpoint, ws)]
-    hooks = scoped(InboundHook, ws).prefetch_related("requests")
+    hooks = selectors.hooks_with_last_request(ws)
     # The in-app notice of an endpoint hubwire disabled stays until someone re-enables or deletes it.
     notices = [e for e, *_ in endpoints if not e.enabled and e.disabled_reason]
-    return render(request, "webhooks/manager.html", {"endpoints": endpoints, "hooks": hooks, "notices": notices})
+    return render(request, "webhooks/manager.html", {"endpoints": endpoints, "hooks": hooks, "notices": notices,
+                                                     "outcomes": dict(InboundOutcome.choices)})
 
 
 # --- endpoints -----------------------------------------------------------------------------------
@@ -80,7 +78,7 @@ def endpoint_new(request):
     if request.method == "POST":
         posted = request.POST
         data, form_errors = _endpoint_form_data(request.POST)
-        create = partial(services.endpoint_create, workspace=request.workspace, actor=_actor(request))
+        create = partial(services.endpoint_create, workspace=request.workspace, actor=request.user)
         try:
             endpoint = _save_endpoint(create, data, form_errors, creating=True)
         except FieldError as exc:
@@ -117,7 +115,7 @@ def endpoint_detail(request, pk):
     if shown and shown[0] == endpoint.pk and request.membership.can_manage:
         new_secret = shown[1]
         del request.session[NEW_SECRET]
-    health = selectors.endpoint_health(request.workspace).get(endpoint.pk)
+    health = selectors.endpoint_health(request.workspace, endpoint).get(endpoint.pk)
     colour, words = selectors.health_of(endpoint, health)
     return render(request, "webhooks/endpoint.html", {
         "endpoint": endpoint, "new_secret": new_secret, "health": health, "colour": colour, "words": words,
@@ -136,7 +134,7 @@ def endpoint_edit(request, pk):
         data, form_errors = _endpoint_form_data(request.POST)
         # A header given as "Name:" keeps its saved value (values are never shown back).
         data["headers"] = {n: (v or (endpoint.headers or {}).get(n, "")) for n, v in data["headers"].items()}
-        update = partial(services.endpoint_update, endpoint=endpoint, actor=_actor(request))
+        update = partial(services.endpoint_update, endpoint=endpoint, actor=request.user)
         try:
             _save_endpoint(update, data, form_errors, creating=False)
         except FieldError as exc:
@@ -155,10 +153,10 @@ def endpoint_action(request, pk, action):
     endpoint = get_scoped(Endpoint, request.workspace, pk)
     here = reverse("webhooks:endpoint", args=[endpoint.pk])
     if action == "enable" or action == "disable":
-        services.endpoint_update(endpoint=endpoint, enabled=action == "enable", actor=_actor(request))
+        services.endpoint_update(endpoint=endpoint, enabled=action == "enable", actor=request.user)
         flash.success(request, f"Endpoint {action}d.")
     elif action == "rotate":
-        request.session[NEW_SECRET] = [endpoint.pk, services.endpoint_rotate_secret(endpoint=endpoint, actor=_actor(request))]
+        request.session[NEW_SECRET] = [endpoint.pk, services.endpoint_rotate_secret(endpoint=endpoint, actor=request.user)]
         flash.success(request, "New signing secret. For 24 hours deliveries carry both the old and the new "
                                "signature, so the receiver can switch over.")
     elif action == "test":
@@ -174,7 +172,7 @@ def endpoint_action(request, pk, action):
             flash.success(request, f"{count} failed deliver{'y' if count == 1 else 'ies'} since "
                                    f"{since:%Y-%m-%d %H:%M} UTC queued again.")
     elif action == "delete":
-        services.endpoint_delete(endpoint=endpoint, actor=_actor(request))
+        services.endpoint_delete(endpoint=endpoint, actor=request.user)
         flash.success(request, f"Endpoint {endpoint.url} deleted.")
         return redirect("webhooks:manager")
     else:
@@ -183,14 +181,12 @@ def endpoint_action(request, pk, action):
 
 
 def _parse_since(value: str):
-    value = value.strip()
-    for parse in (datetime.fromisoformat, lambda v: datetime.combine(datetime.fromisoformat(v).date(), time())):
-        try:
-            parsed = parse(value)
-        except ValueError:
-            continue
-        return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
-    return None
+    """A datetime-local value (or a date, meaning its midnight), read as UTC; None if it is neither."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
 
 
 # --- the delivery log ----------------------------------------------------------------------------
@@ -244,7 +240,7 @@ def inbound_new(request):
         values = {key: request.POST.get(key, "") for key in
                   ("name", "action", "auth", "mapping", "idempotency_header", "idempotency_field")}
         try:
-            hook = inbound.inbound_hook_create(workspace=request.workspace, actor=_actor(request), **values)
+            hook = inbound.inbound_hook_create(workspace=request.workspace, actor=request.user, **values)
         except FieldError as exc:
             errors = exc.errors
         else:
@@ -270,10 +266,10 @@ def inbound_detail(request, pk):
 def inbound_action(request, pk, action):
     hook = get_scoped(InboundHook, request.workspace, pk)
     if action in ("enable", "disable"):
-        inbound.inbound_hook_set_enabled(hook=hook, enabled=action == "enable", actor=_actor(request))
+        inbound.inbound_hook_set_enabled(hook=hook, enabled=action == "enable", actor=request.user)
         flash.success(request, f"Inbound hook {action}d.")
     elif action == "delete":
-        inbound.inbound_hook_delete(hook=hook, actor=_actor(request))
+        inbound.inbound_hook_delete(hook=hook, actor=request.user)
         flash.success(request, f"Inbound hook “{hook.name}” deleted; its URL now answers 404.")
         return redirect("webhooks:manager")
     else:

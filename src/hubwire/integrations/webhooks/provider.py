@@ -28,15 +28,19 @@ class Webhooks(Provider):
         return Q(action__startswith="webhook_") | Q(action__startswith="inbound_hook_")
 
     def card(self, workspace, connections) -> Card:
-        from hubwire.webhooks.selectors import summary
+        from hubwire.integrations.models import STATUS_COLOUR, ConnectionStatus
+        from hubwire.webhooks.selectors import setup_state
 
-        s = summary(workspace)
+        s = setup_state(workspace)  # no delivery counts: the card is on every Integrations page
         counts = f"{s['enabled']} endpoint{'s' if s['enabled'] != 1 else ''}, {s['inbound_hooks']} inbound"
         if s["disabled_by_hubwire"]:
-            return Card("needs_attention", "red", "Needs attention",
-                        f"{len(s['disabled_by_hubwire'])} endpoint(s) disabled after failing")
-        if s["failing"]:
-            return Card("setup_incomplete", "orange", "Failing", f"{len(s['failing'])} endpoint(s) failing; {counts}")
-        if s["enabled"] or s["inbound_hooks"]:
-            return Card("active", "green", "Active", counts)
-        return Card("not_connected", "grey", "Not set up", "No endpoints or inbound hooks yet")
+            status, headline = ConnectionStatus.NEEDS_ATTENTION, "Needs attention"
+            detail = f"{len(s['disabled_by_hubwire'])} endpoint(s) disabled after failing"
+        elif s["failing"]:
+            status, headline = ConnectionStatus.SETUP_INCOMPLETE, "Failing"
+            detail = f"{len(s['failing'])} endpoint(s) failing; {counts}"
+        elif s["enabled"] or s["inbound_hooks"]:
+            status, headline, detail = ConnectionStatus.ACTIVE, "Active", counts
+        else:
+            status, headline, detail = ConnectionStatus.NOT_CONNECTED, "Not set up", "No endpoints or inbound hooks yet"
+        return Card(status, STATUS_COLOUR[status], headline, detail)
