@@ -40,6 +40,12 @@ HUBWIRE_SANDBOX_URL = os.environ.get("HUBWIRE_SANDBOX_URL", "")
 HUBWIRE_PROVIDER_ENV = {k[len("HUBWIRE_"):].lower(): v for k, v in os.environ.items() if k.startswith("HUBWIRE_")}
 # Zoom's per-user daily limit on meeting create/update requests, as the sandbox enforces it [3P].
 HUBWIRE_SANDBOX_ZOOM_DAILY_MEETING_WRITES = int(os.environ.get("HUBWIRE_SANDBOX_ZOOM_DAILY_MEETING_WRITES", "100"))
+# The sandbox Stripe: requests per second per key (docs.stripe.com/rate-limits: test 25, live 100),
+# how long a Checkout Session stays open (Stripe's default, 24 h) and an account link lives (300 s).
+HUBWIRE_SANDBOX_STRIPE_TEST_RATE = int(os.environ.get("HUBWIRE_SANDBOX_STRIPE_TEST_RATE", "25"))
+HUBWIRE_SANDBOX_STRIPE_LIVE_RATE = int(os.environ.get("HUBWIRE_SANDBOX_STRIPE_LIVE_RATE", "100"))
+HUBWIRE_SANDBOX_STRIPE_CHECKOUT_LIFETIME = int(os.environ.get("HUBWIRE_SANDBOX_STRIPE_CHECKOUT_LIFETIME", "86400"))
+HUBWIRE_SANDBOX_STRIPE_ACCOUNT_LINK_LIFETIME = int(os.environ.get("HUBWIRE_SANDBOX_STRIPE_ACCOUNT_LINK_LIFETIME", "300"))
 HUBWIRE_ZOOM_REFRESH_TOKEN_DAYS = int(os.environ.get("HUBWIRE_ZOOM_REFRESH_TOKEN_DAYS", "90"))
 HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS = int(os.environ.get("HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS", "0"))
 # Seconds before a provider call gives up (connect: at most 5).
@@ -64,6 +70,7 @@ INSTALLED_APPS = [
     "hubwire.crm",
     "hubwire.integrations",
     "hubwire.webhooks",
+    "hubwire.payments",
     # Always installed so its tables exist in its own database; it answers only when HUBWIRE_SANDBOX is on.
     "hubwire.sandbox",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("hubwire.events.urls")),
     path("", include("hubwire.integrations.urls")),
     path("", include("hubwire.webhooks.urls")),
+    path("", include("hubwire.payments.urls")),
     # Provider emulators; every view answers 404 unless HUBWIRE_SANDBOX is on.
     path("sandbox/", include("hubwire.sandbox.urls")),
     path("", include("hubwire.crm.urls")),

@@ -194,6 +194,9 @@ class Payment(WorkspaceOwned):
 
     class Meta:
         ordering = ["-received_at"]
+        # A Stripe payment (its PaymentIntent) is recorded once, whatever reports it and however often.
+        constraints = [models.UniqueConstraint(fields=["reference"], condition=models.Q(method="stripe"),
+                                               name="one_payment_per_stripe_charge")]
 
 
 class LocationType(models.TextChoices):

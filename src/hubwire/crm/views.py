@@ -105,7 +105,10 @@ def object_detail(request, key: str, pk):
     obj = get_scoped(r.model, request.workspace, pk)
     context = {"r": r, "object": obj, "actions": [a for a in r.actions if a.available(obj)]}
     if key == "invoices":
+        from hubwire.payments.selectors import online_payment
+
         context["payment_form"] = f.PaymentForm()
+        context["online"] = online_payment(obj)
     if key == "accounts":
         context["activities"] = Activity.objects.filter(account=obj)[:30]
     return render(request, "crm/detail.html", context)

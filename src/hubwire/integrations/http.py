@@ -115,8 +115,9 @@ def provider_client(provider, *, account: str = "", auth: httpx.Auth | None = No
     transport = ProviderTransport(label=provider.key, bucket=bucket, rate_limit=provider.rate_limit,
                                   policy=policy, inner=inner, sleep=sleep)
     timeout = httpx.Timeout(settings.HUBWIRE_HTTP_TIMEOUT, connect=min(5.0, settings.HUBWIRE_HTTP_TIMEOUT))
+    headers = {"User-Agent": "hubwire/0.1", **kwargs.pop("headers", {})}
     return client_class(transport=transport, auth=auth, timeout=timeout, follow_redirects=False,
-                        headers={"User-Agent": "hubwire/0.1"}, **kwargs)
+                        headers=headers, **kwargs)
 
 
 def _provider_words(response: httpx.Response) -> tuple[str, str]:

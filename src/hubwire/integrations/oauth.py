@@ -37,8 +37,9 @@ def redirect_uri(provider) -> str:
     return settings.HUBWIRE_BASE_URL + reverse("integrations:callback", args=[provider.key])
 
 
-def oauth_client(provider, connection: Connection | None = None) -> OAuth2Client:
-    client_id, client_secret = provider.client_credentials(connection)
+def oauth_client(provider, connection: Connection | None = None, mode: str | None = None) -> OAuth2Client:
+    mode = mode if mode is not None else (connection.mode if connection else "")
+    client_id, client_secret = provider.client_credentials(connection, mode)
     account = connection.external_account_id if connection else ""
     return provider_client(
         provider, account=account, client_class=OAuth2Client,
@@ -62,7 +63,7 @@ def authorization_start(request, provider, *, mode: str) -> str:
     OAuthState.objects.create(state_hash=hash_state(state), session_hash=session_fingerprint(request),
                               workspace=request.workspace, user=request.user, provider=provider.key, mode=mode,
                               code_verifier=verifier)
-    with oauth_client(provider, connection_of(request.workspace, provider, mode)) as client:
+    with oauth_client(provider, connection_of(request.workspace, provider, mode), mode) as client:
         url, _ = client.create_authorization_url(provider.endpoint(provider.authorize_endpoint), state=state,
                                                  code_verifier=verifier or None, **provider.authorize_params)
     return url
@@ -103,7 +104,7 @@ def authorization_finish(request, provider) -> Connection:
         raise AuthorizationFailed(f"{provider.name} sent no authorization code. Nothing was changed.")
 
     try:
-        with oauth_client(provider, connection_of(request.workspace, provider, started.mode)) as client:
+        with oauth_client(provider, connection_of(request.workspace, provider, started.mode), started.mode) as client:
             token = client.fetch_token(provider.endpoint(provider.token_endpoint), grant_type="authorization_code",
                                        code=code, code_verifier=started.code_verifier or None)
     except AuthlibBaseError as exc:
@@ -112,6 +113,10 @@ def authorization_finish(request, provider) -> Connection:
     except (ProviderError, ValueError, OSError) as exc:
         raise AuthorizationFailed(f"Could not reach {provider.name} to finish the sign-in ({scrub(str(exc))}). "
                                   "Nothing was changed; try again.") from None
+
+    problem = provider.token_problem(token, started.mode)
+    if problem:
+        raise AuthorizationFailed(f"{problem} Nothing was changed.")
 
     with transaction.atomic():
         connection, _ = Connection.objects.select_for_update().get_or_create(

@@ -119,6 +119,8 @@ class Provider:
     # A provider with its own tab content (e.g. Webhooks, which has no connection): the template
     # included in its tab, given `tab_context(workspace)` as `tab`.
     tab_template: ClassVar[str] = ""
+    # The template of one mode's panel (status, facts, actions), given `panel` (selectors.mode_panels).
+    panel_template: ClassVar[str] = "integrations/_panel.html"
 
     # --- configuration -------------------------------------------------------------------------
 
@@ -147,7 +149,8 @@ class Provider:
                      "webhook_secret": f"sandbox-{self.key}-webhook-secret"}.get(name, "")
         return value
 
-    def client_credentials(self, connection: Connection | None) -> tuple[str, str]:
+    def client_credentials(self, connection: Connection | None, mode: str = "") -> tuple[str, str]:
+        """(client id, client secret) for the OAuth app, in `mode` for providers with modes."""
         return self.setting("client_id"), self.setting("client_secret")
 
     def missing_configuration(self) -> str:
@@ -187,6 +190,14 @@ class Provider:
         auth = httpx.BasicAuth(*self.client_credentials(connection)) if self.revoke_client_auth else None
         raise_for_status(self, client.post(self.endpoint(self.revoke_endpoint), auth=auth, **{where: {"token": token}}))
 
+    def token_problem(self, token: dict, mode: str) -> str:
+        """Why a token endpoint answer must not be stored (e.g. Stripe's livemode disagreeing with
+        the mode being connected), in plain words; '' when it is fine."""
+        return ""
+
+    def forget(self, connection: Connection) -> None:
+        """Disconnect is about to save `connection`: drop what must not outlive it (not saved here)."""
+
     def verify_credentials(self, credentials: dict, client: httpx.Client) -> str:
         """Check pasted credentials with the provider; return the account name, or raise FieldError."""
         return ""
@@ -201,6 +212,10 @@ class Provider:
     def handle_event(self, event: InboundEvent) -> str:
         """Process one stored inbound event in a worker. Returns the outcome, in words."""
         return f"ignored: hubwire does not act on {event.event_type or 'this event'}"
+
+    def panel_context(self, mode: str, connection: Connection | None) -> dict:
+        """Extra facts for one mode's panel template (as `panel.extra`)."""
+        return {}
 
     def tab_context(self, workspace) -> dict:
         return {}

@@ -41,6 +41,7 @@ def mode_panels(workspace, provider) -> list[dict]:
             "warning": expiry_warning(provider, connection) if connection else "",
             "facts": provider.facts(connection) if connection and connection.status != ConnectionStatus.NOT_CONNECTED
             else [],
+            "extra": provider.panel_context(mode, connection),
         })
     return panels
 

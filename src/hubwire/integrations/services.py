@@ -65,6 +65,7 @@ def connection_disconnect(*, connection: Connection, provider, actor) -> str:
                     f"anyway. You can also remove hubwire in your {provider.name} account settings.")
     with transaction.atomic():
         connection.clear_tokens()
+        provider.forget(connection)
         if provider.auth_kind is AuthKind.CREDENTIALS:
             connection.credentials = {}
         connection.status, connection.status_reason = ConnectionStatus.NOT_CONNECTED, ""

@@ -75,7 +75,7 @@ def connect(request, key: str):
     if not problem:
         existing = selectors.connection_of(request.workspace, provider, mode)
         problem = provider.missing_configuration() or (
-            "" if all(provider.client_credentials(existing)) else
+            "" if all(provider.client_credentials(existing, mode)) else
             f"Save your {provider.name} API credentials first.")
     if problem:
         flash.error(request, problem)

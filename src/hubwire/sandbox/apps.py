@@ -8,3 +8,4 @@ class SandboxConfig(AppConfig):
 
     def ready(self):
         from hubwire.sandbox import receiver, servers, twilio, zoom  # noqa: F401  (they register their routes)
+        from hubwire.sandbox.stripe import api, onboarding, pages  # noqa: F401

@@ -5,7 +5,9 @@ app called "hubwire" (its webhook secret will be `sandbox-<name>-webhook-secret`
 settings default to exactly these when HUBWIRE_SANDBOX is on, so `make run` connects with no setup."""
 
 import re
+from urllib.parse import urlsplit
 
+import httpx
 from django.conf import settings
 
 _CLIENT = re.compile(r"sandbox-([a-z0-9_]+)")
@@ -32,3 +34,24 @@ def webhook_url_for(provider_key: str) -> str:
     """Where the registered app receives a provider's webhooks: hubwire's receiver for it (a real
     provider keeps this in the app's settings on its developer site)."""
     return f"{settings.HUBWIRE_BASE_URL}/integrations/{provider_key}/events/"
+
+
+def sandbox_url(host: str, path: str) -> str:
+    """Where the sandbox serves `path` of a provider's `host` (its pages' public URLs)."""
+    base = settings.HUBWIRE_SANDBOX_URL or f"{settings.HUBWIRE_BASE_URL}/sandbox"
+    return f"{base.rstrip('/')}/{host}{path}"
+
+
+def post_event(url: str, body: bytes, headers: dict, note: str):
+    """POST one signed event to an app, as the provider does, and log it in the call log (host
+    "hubwire"); the response, or None when the app could not be reached."""
+    from hubwire.sandbox.models import Call
+
+    path = urlsplit(url).path
+    try:
+        response = httpx.post(url, content=body, headers=headers, timeout=10)
+    except httpx.HTTPError as exc:
+        Call.objects.create(host="hubwire", method="POST", path=path, status=0, note=f"{note}: {type(exc).__name__}"[:100])
+        return None
+    Call.objects.create(host="hubwire", method="POST", path=path, status=response.status_code, note=note[:100])
+    return response

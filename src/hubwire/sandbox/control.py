@@ -9,9 +9,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from hubwire.sandbox import clock, twilio, zoom, zoom_webhooks
-from hubwire.sandbox.models import Call, Clock, Fault, Grant, Token, ZoomDailyWrites, ZoomMeeting
+from hubwire.sandbox.models import (Call, Clock, Fault, Grant, StripeAccount, StripeGrant, StripeIdempotency,
+                                    StripeObject, Token, ZoomDailyWrites, ZoomMeeting)
 from hubwire.sandbox.oauth import SERVERS, revoke_family
 from hubwire.sandbox.routes import json_request, require_sandbox
+from hubwire.sandbox.stripe import accounts as stripe_accounts, events as stripe_events, payments as stripe_payments
 
 
 def _tokens(data):
@@ -50,7 +52,8 @@ def advance_clock(data):
 
 
 def reset(data):
-    for model in (Call, Fault, Grant, Token, Clock, ZoomMeeting, ZoomDailyWrites):
+    for model in (Call, Fault, Grant, Token, Clock, ZoomMeeting, ZoomDailyWrites, StripeAccount, StripeGrant,
+                  StripeObject, StripeIdempotency):
         model.objects.all().delete()
     return {"reset": True}
 
@@ -70,8 +73,52 @@ def zoom_uninstall(data):
     return {"uninstalled": zoom_webhooks.uninstall(data["email"])}
 
 
+def _stripe_session(data) -> StripeObject:
+    return StripeObject.objects.get(object_id=data["session"], kind="checkout.session")
+
+
+def stripe_deauthorize(data):
+    """The account's owner removes the platform in their Stripe Dashboard."""
+    grants = StripeGrant.objects.filter(account_id=data["account"], deauthorized_at=None)
+    if "livemode" in data:
+        grants = grants.filter(livemode=str(data["livemode"]).lower() in ("true", "1"))
+    found = list(grants)
+    for grant in found:
+        stripe_accounts.deauthorize(grant)
+    return {"deauthorized": len(found)}
+
+
+def stripe_disable(data):
+    """Stripe stops the account taking charges (e.g. "rejected.fraud"); blank reason lifts it."""
+    row = stripe_accounts.update(data["account"], {"disabled_reason": data.get("reason", "rejected.other")})
+    return {"charges_enabled": row.body["charges_enabled"]}
+
+
+def stripe_settle(data):
+    """A delayed (bank debit) payment settles: {"session", "outcome": "succeeded" | "failed"}."""
+    session = stripe_payments.settle(_stripe_session(data), succeeded=data.get("outcome", "succeeded") == "succeeded")
+    return {"payment_status": session.body["payment_status"]}
+
+
+def stripe_expire(data):
+    return {"status": stripe_payments.session_expire(_stripe_session(data)).body["status"]}
+
+
+def stripe_hold(data):
+    stripe_events.hold(str(data.get("hold", "true")).lower() in ("true", "1", "on"))
+    return {"holding": stripe_events.holding()}
+
+
+def stripe_release(data):
+    """Send held events: {"order": "sent" | "reverse", "twice": bool}."""
+    twice = str(data.get("twice", "")).lower() in ("true", "1", "on")
+    return {"sent": stripe_events.release(order=data.get("order", "sent"), twice=twice)}
+
+
 ACTIONS = {"revoke": revoke, "expire": expire, "fault": fault, "clock": advance_clock, "reset": reset,
-           "zoom-delete-meeting": zoom_delete, "zoom-validate": zoom_validate, "zoom-uninstall": zoom_uninstall}
+           "zoom-delete-meeting": zoom_delete, "zoom-validate": zoom_validate, "zoom-uninstall": zoom_uninstall,
+           "stripe-deauthorize": stripe_deauthorize, "stripe-disable": stripe_disable, "stripe-settle": stripe_settle,
+           "stripe-expire": stripe_expire, "stripe-hold-events": stripe_hold, "stripe-release-events": stripe_release}
 
 
 @csrf_exempt
@@ -84,7 +131,7 @@ def control(request, action: str):
     data = json_request(request) or request.POST.dict()
     try:
         result = handler(data)
-    except (KeyError, ValueError, ZoomMeeting.DoesNotExist) as exc:
+    except (KeyError, ValueError, ZoomMeeting.DoesNotExist, StripeAccount.DoesNotExist, StripeObject.DoesNotExist) as exc:
         return JsonResponse({"error": f"bad or missing field: {exc}"}, status=400)
     if request.content_type != "application/json":  # a button on the sandbox page
         return redirect("sandbox:index")
@@ -103,4 +150,9 @@ def index(request):
         "zoom_users": sorted({t.subject.get("email", "") for t in Token.objects.filter(server="zoom", revoked_at=None)}),
         "now": clock.now(),
         "twilio": {"account_sid": twilio.ACCOUNT_SID, "auth_token": twilio.AUTH_TOKEN},
+        "stripe": {"accounts": StripeAccount.objects.order_by("-id")[:20],
+                   "processing": StripeObject.objects.filter(kind="checkout.session", body__status="complete",
+                                                             body__payment_status="unpaid").order_by("-id")[:20],
+                   "holding": stripe_events.holding(),
+                   "waiting": StripeObject.objects.filter(kind="event", state__delivered=0).count()},
     })

@@ -84,3 +84,58 @@ class ZoomDailyWrites(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user_id", "day"], name="zoom_writes_per_day")]
+
+
+class StripeAccount(models.Model):
+    """A Stripe account in the sandbox, with Stripe's field names kept in `body` (the Account
+    object) and what its onboarding collected so far in `collected`."""
+
+    account_id = models.CharField(max_length=40, unique=True)
+    body = models.JSONField()
+    collected = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+
+class StripeGrant(models.Model):
+    """A platform's access to an account in one mode: it created the account, or the account's
+    owner connected it with OAuth. Deauthorizing ends it."""
+
+    platform = models.CharField(max_length=60)
+    account_id = models.CharField(max_length=40)
+    livemode = models.BooleanField()
+    via = models.CharField(max_length=10, help_text="'created' or 'oauth'")
+    created_at = models.DateTimeField()
+    deauthorized_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["platform", "account_id", "livemode"], name="stripe_grant_once")]
+
+
+class StripeObject(models.Model):
+    """Any other Stripe object the sandbox keeps (account links, OAuth codes and tokens, Checkout
+    Sessions, PaymentIntents, events): the public object in `body`, the sandbox's own bookkeeping
+    (used, held, delivered, …) in `state`."""
+
+    object_id = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=40, db_index=True)
+    platform = models.CharField(max_length=60, blank=True)
+    account_id = models.CharField(max_length=40, blank=True)
+    livemode = models.BooleanField(default=False)
+    body = models.JSONField(default=dict)
+    state = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+
+class StripeIdempotency(models.Model):
+    """The first answer to a POST carrying an Idempotency-Key, replayed for the same key
+    (providers.md §1.7): keyed by the API key that sent it, as Stripe scopes keys per account."""
+
+    api_key_hash = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["api_key_hash", "key"], name="stripe_idempotency_once")]

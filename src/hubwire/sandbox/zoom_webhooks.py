@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from hubwire.sandbox import clock
-from hubwire.sandbox.clients import webhook_secret_for, webhook_url_for
+from hubwire.sandbox.clients import post_event, webhook_secret_for, webhook_url_for
 from hubwire.sandbox.models import Call, Token, ZoomMeeting
 
 
@@ -30,16 +30,7 @@ def post(client_id: str, event: str, payload: dict) -> httpx.Response | None:
     headers = {"content-type": "application/json", "user-agent": "Zoom Marketplace/1.0a (sandbox)",
                "x-zm-request-timestamp": timestamp, "x-zm-trackingid": secrets.token_hex(12),
                "x-zm-signature": "v0=" + _hmac(webhook_secret_for(client_id), f"v0:{timestamp}:".encode() + body)}
-    url = webhook_url_for("zoom")
-    try:
-        response = httpx.post(url, content=body, headers=headers, timeout=10)
-    except httpx.HTTPError as exc:
-        Call.objects.create(host="hubwire", method="POST", path=urlsplit(url).path, status=0,
-                            note=f"{event}: {type(exc).__name__}"[:100])
-        return None
-    Call.objects.create(host="hubwire", method="POST", path=urlsplit(url).path, status=response.status_code,
-                        note=event[:100])
-    return response
+    return post_event(webhook_url_for("zoom"), body, headers, event)
 
 
 def apps_of(user_id: str) -> set[str]:

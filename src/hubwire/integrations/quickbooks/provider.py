@@ -34,7 +34,7 @@ class QuickBooks(Provider):
                         "10 to 80 letters and digits, from your Intuit developer app's Keys page."),
     )
 
-    def client_credentials(self, connection):
+    def client_credentials(self, connection, mode: str = ""):
         creds = connection.credentials if connection else {}
         return creds.get("client_id", ""), creds.get("client_secret", "")
 
