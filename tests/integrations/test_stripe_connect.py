@@ -85,11 +85,23 @@ def test_oauth_connects_an_existing_account_and_keeps_stripe_user_id(sandbox, ow
     assert [c.status for c in token_calls] == [200]
 
 
-def test_oauth_incomplete_account_is_orange_and_refresh_reads_it_again(sandbox, owner_client, workspace):
+def test_an_oauth_account_with_setup_due_is_finished_in_the_stripe_dashboard(sandbox, owner_client, workspace):
     connection = oauth_connect(owner_client, workspace, email="new@acme.example", complete=False)
     assert connection.status == ConnectionStatus.SETUP_INCOMPLETE
-    response = owner_client.post("/integrations/stripe/refresh/", {"mode": "test"})
-    assert response.status_code == 302
+    page = owner_client.get("/integrations/stripe/").content.decode()
+    assert 'data-testid="finish-in-dashboard"' in page and 'data-testid="resume"' not in page
+    # The owner opens the Stripe Dashboard from the tab, finishes there; Stripe sends account.updated.
+    import re
+    dashboard = re.search(r'href="([^"]+/test/payments)" target', page).group(1)
+    settings_page = httpx.get(dashboard, timeout=10)
+    assert 'data-testid="finish-setup"' in settings_page.text
+    answer = fill_onboarding(dashboard.replace("/test/payments", "/settings/account"), COMPLETE)
+    assert answer.status_code == 302 and answer.headers["location"] == dashboard
+    run_events()
+    connection.refresh_from_db()
+    assert connection.status == ConnectionStatus.ACTIVE and connection.account_name == "Northwind Studio"
+    # Refresh reads the account again on demand.
+    assert owner_client.post("/integrations/stripe/refresh/", {"mode": "test"}).status_code == 302
     assert sandbox.calls("api.stripe.com", f"/v1/accounts/{connection.external_account_id}")
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from hubwire.core.audit import audit_record
 from hubwire.core.errors import FieldError
+from hubwire.core.money import format_money
 from hubwire.crm.services.common import Conflict
 from hubwire.crm.models import Invoice, InvoiceStatus, PaymentMethod
 from hubwire.crm.services.documents import payment_record
@@ -141,7 +142,7 @@ def _settle_paid(row: CheckoutSession, *, amount: int, intent_id: str) -> str:
         _update(row, status=CheckoutStatus.PAID, outcome="", payment=payment,
                 payment_intent_id=intent_id or row.payment_intent_id)
         audit_record(workspace=row.workspace, action="stripe_payment_received", subject=f"stripe ({row.mode})",
-                     detail=f"{row.invoice.number}: {amount} {row.currency} ({intent_id})")
+                     detail=f"{row.invoice.number}: {format_money(amount, row.currency)} ({intent_id})")
         return f"{row.invoice.number} paid ({intent_id})"
 
 

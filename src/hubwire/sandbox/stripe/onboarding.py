@@ -38,7 +38,12 @@ def link_create(platform, account_id: str, link_type: str, refresh_url: str, ret
     return body
 
 
-def _form_context(account: StripeAccount, session: str, problems: list[str] = ()) -> dict:
+def form_session(account_id: str, return_url: str) -> str:
+    """The signed form state: which account, and where the user goes when they leave."""
+    return signing.dumps({"account": account_id, "return_url": return_url}, salt=_SALT)
+
+
+def form_context(account: StripeAccount, session: str, problems: list[str] = ()) -> dict:
     c = account.collected
     return {"account": account, "session": session, "problems": problems,
             "due": [accounts.REQUIREMENTS[r] for r in account.body["requirements"]["currently_due"]],
@@ -58,9 +63,9 @@ def onboarding_page(request, account_id: str, token: str):
     if link.state.get("used_at") or link.body["expires_at"] <= clock.now().timestamp():
         return HttpResponseRedirect(link.state["refresh_url"])
     StripeObject.objects.filter(pk=link.pk).update(state={**link.state, "used_at": clock.now().isoformat()})
-    session = signing.dumps({"account": account_id, "return_url": link.state["return_url"]}, salt=_SALT)
     account = StripeAccount.objects.get(account_id=account_id)
-    return render(request, "sandbox/stripe/onboarding.html", _form_context(account, session))
+    return render(request, "sandbox/stripe/onboarding.html",
+                  form_context(account, form_session(account_id, link.state["return_url"])))
 
 
 @route(HOST, "POST", r"/setup/s/(?P<account_id>acct_\w+)/(?P<token>\w+)")
@@ -91,7 +96,7 @@ def onboarding_submit(request, account_id: str, token: str):
         account.body = accounts.body_of(account)
         problems = sorted({accounts.REQUIREMENTS[r] for r in still_due})
         return render(request, "sandbox/stripe/onboarding.html",
-                      _form_context(account, request.POST["session"], problems), status=400)
+                      form_context(account, request.POST["session"], problems), status=400)
     if form.get("action") == "submit":
         changes["submitted"] = True
     accounts.update(account_id, changes)

@@ -6,7 +6,8 @@ from django.shortcuts import render
 
 from hubwire.sandbox.models import StripeAccount, StripeGrant, StripeObject
 from hubwire.sandbox.routes import route
-from hubwire.sandbox.stripe import payments
+from hubwire.sandbox.clients import sandbox_url
+from hubwire.sandbox.stripe import onboarding, payments
 
 
 def _session(session_id: str) -> StripeObject | None:
@@ -44,6 +45,21 @@ def checkout_page(request, session_id: str):
         return _render(request, session, message=problem, status=402)
     session.refresh_from_db()
     return HttpResponseRedirect(session.body["success_url"].replace("{CHECKOUT_SESSION_ID}", session.object_id))
+
+
+@route("dashboard.stripe.com", "GET POST", r"/(?P<account_id>acct_\w+)/settings/account")
+def dashboard_account_details(request, account_id: str):
+    """The account's owner completes what Stripe still needs, in the Dashboard (accounts connected
+    with OAuth manage themselves here; there is no account link for them)."""
+    if request.method == "POST":
+        return onboarding.onboarding_submit(request, account_id, token="dashboard")
+    account = StripeAccount.objects.filter(account_id=account_id).first()
+    if account is None:
+        return render(request, "sandbox/stripe/message.html", {"title": "No such account", "message": account_id},
+                      status=404)
+    return_url = sandbox_url("dashboard.stripe.com", f"/{account_id}/test/payments")
+    return render(request, "sandbox/stripe/onboarding.html",
+                  onboarding.form_context(account, onboarding.form_session(account_id, return_url)))
 
 
 @route("dashboard.stripe.com", "GET", r"/(?P<account_id>acct_\w+)(?P<test>/test)?/payments")
