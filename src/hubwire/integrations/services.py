@@ -64,6 +64,9 @@ def connection_disconnect(*, connection: Connection, provider, actor) -> str:
             note = (f"{provider.name} could not be reached to revoke access ({exc}); hubwire deleted its tokens "
                     f"anyway. You can also remove hubwire in your {provider.name} account settings.")
     with transaction.atomic():
+        # Locked, so that a provider event handled meanwhile (Stripe sends account.application.
+        # deauthorized while we revoke) either finishes first or finds the connection gone.
+        connection = Connection.objects.select_for_update().get(pk=connection.pk)
         connection.clear_tokens()
         provider.forget(connection)
         if provider.auth_kind is AuthKind.CREDENTIALS:

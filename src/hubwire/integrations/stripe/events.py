@@ -4,7 +4,10 @@ mode, so a live event can never touch a test connection."""
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from hubwire.integrations.inbound import connections_for
+from hubwire.integrations.models import Connection, ConnectionStatus
 from hubwire.integrations.services import connection_deauthorized
 from hubwire.integrations.stripe import state
 from hubwire.integrations.stripe.api import mode_of
@@ -36,13 +39,20 @@ def _account_updated(provider, obj: dict, *, mode: str, account: str, created: i
 
 def _deauthorized(provider, *, mode: str, account: str) -> str:
     count = 0
-    for connection in connections_for(provider, account).filter(mode=mode):
-        # The card stays red (not grey) until someone reconnects: the user did not choose this here.
-        connection.details = {"deauthorized": True, "account": connection.details.get("account", {})}
-        connection.external_account_id = ""
-        connection_deauthorized(connection=connection, provider=provider,
-                                detail=f"account.application.deauthorized for {account}")
-        count += 1
+    for pk in connections_for(provider, account).filter(mode=mode).values_list("pk", flat=True):
+        with transaction.atomic():
+            # Under the row lock: a Disconnect in hubwire (which deauthorizes, and so causes this
+            # very event) has either finished, and the connection is no longer this account's, or waits.
+            connection = Connection.objects.select_for_update().filter(
+                pk=pk, external_account_id=account).exclude(status=ConnectionStatus.NOT_CONNECTED).first()
+            if connection is None:
+                continue
+            # The card stays red (not grey) until someone reconnects: the user did not choose this here.
+            connection.details = {"deauthorized": True, "account": connection.details.get("account", {})}
+            connection.external_account_id = ""
+            connection_deauthorized(connection=connection, provider=provider,
+                                    detail=f"account.application.deauthorized for {account}")
+            count += 1
     return f"account.application.deauthorized {account}: {count} connection(s) disconnected"
 
 
