@@ -177,3 +177,53 @@ def test_a_test_key_in_the_live_setting_is_refused(sandbox, owner_client, worksp
     messages = [m.message for m in owner_client.get("/integrations/stripe/").context["messages"]]
     assert any("is not a live-mode key" in m for m in messages)
     assert not sandbox.calls("api.stripe.com")
+
+
+@pytest.mark.parametrize("method, url, data", [
+    ("post", "/integrations/stripe/refresh/", {"mode": "test"}),
+    ("post", "/integrations/stripe/refresh/", {"mode": "both"}),
+    ("get", "/integrations/stripe/onboard/test/link/", None),
+    ("get", "/integrations/stripe/onboard/live/return/", None),
+    ("get", "/integrations/stripe/onboard/sandbox/return/", None),
+])
+def test_onboarding_urls_without_an_onboarding_in_progress_say_so_and_write_nothing(sandbox, owner_client, workspace,
+                                                                                    method, url, data):
+    response = getattr(owner_client, method)(url, data) if data else getattr(owner_client, method)(url)
+    assert response.status_code == 302 and response["Location"] == "/integrations/stripe/"
+    messages = [m.message for m in owner_client.get("/integrations/stripe/").context["messages"]]
+    assert messages and all(m for m in messages)
+    assert not Connection.objects.filter(provider="stripe").exists()
+    assert not sandbox.calls("api.stripe.com")
+
+
+def test_an_unreachable_stripe_during_the_oauth_callback_is_a_message_not_an_error_page(sandbox, owner_client,
+                                                                                        workspace, settings):
+    import re
+
+    response = owner_client.post("/integrations/stripe/connect/", {"mode": "test"})
+    consent = httpx.get(response["Location"], timeout=10)
+    request_token = re.search(r'name="request" value="([^"]+)"', consent.text).group(1)
+    answer = httpx.post(response["Location"].split("?")[0], timeout=10,
+                        data={"request": request_token, "decision": "allow", "email": "x@acme.example"})
+    settings.HUBWIRE_PROVIDER_ENV = {"stripe_url_connect": "http://127.0.0.1:1"}
+    back = local(owner_client, answer.headers["location"])
+    assert back.status_code == 302 and back["Location"] == "/integrations/stripe/"
+    messages = [m.message for m in owner_client.get("/integrations/stripe/").context["messages"]]
+    assert any("Could not reach Stripe to finish the sign-in" in m for m in messages)
+    assert not Connection.objects.filter(provider="stripe", status=ConnectionStatus.ACTIVE).exists()
+
+
+def test_an_unreachable_stripe_api_after_the_token_is_recorded_not_an_error_page(sandbox, owner_client, workspace,
+                                                                                 settings):
+    import re
+
+    response = owner_client.post("/integrations/stripe/connect/", {"mode": "test"})
+    consent = httpx.get(response["Location"], timeout=10)
+    request_token = re.search(r'name="request" value="([^"]+)"', consent.text).group(1)
+    answer = httpx.post(response["Location"].split("?")[0], timeout=10,
+                        data={"request": request_token, "decision": "allow", "email": "y@acme.example"})
+    settings.HUBWIRE_PROVIDER_ENV = {"stripe_url_api": "http://127.0.0.1:1"}  # the token call works, the API does not
+    back = local(owner_client, answer.headers["location"])
+    assert back.status_code == 302 and back["Location"] == "/integrations/stripe/"
+    connection = Connection.objects.get(provider="stripe", mode="test")
+    assert connection.last_error.startswith("reading the connected account")

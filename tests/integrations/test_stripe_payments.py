@@ -186,3 +186,26 @@ def test_live_pays_live_and_test_events_never_touch_it(sandbox, owner_client, wo
     checkout = CheckoutSession.objects.get(invoice=invoice)
     assert checkout.mode == "live" and checkout.account_id == live.external_account_id
     assert StripeObject.objects.get(object_id=checkout.session_id).livemode is True
+
+
+def test_the_return_page_says_so_when_stripe_cannot_be_reached(sandbox, owner_client, workspace, invoice, settings):
+    onboard(owner_client, workspace)
+    checkout = pay_now(owner_client, invoice)
+    # Nothing listens on port 1: the call fails to connect (an httpx error, not a Stripe answer).
+    settings.HUBWIRE_PROVIDER_ENV = {"stripe_url_api": "http://127.0.0.1:1"}
+    page = local(owner_client, f"http://x/pay/stripe/{checkout.public_token}/return/")
+    assert page.status_code == 200 and b"could not confirm the payment with Stripe yet" in page.content
+    checkout.refresh_from_db()
+    assert checkout.status == CheckoutStatus.OPEN
+
+
+def test_pay_now_when_stripe_cannot_be_reached_records_the_attempt_and_says_why(sandbox, owner_client, workspace,
+                                                                              invoice, settings):
+    onboard(owner_client, workspace)
+    settings.HUBWIRE_PROVIDER_ENV = {"stripe_url_api": "http://127.0.0.1:1"}
+    response = owner_client.post(f"/invoices/{invoice.pk}/pay/")
+    assert response["Location"] == f"/invoices/{invoice.pk}/"
+    messages = [m.message for m in owner_client.get(response["Location"]).context["messages"]]
+    assert any(m.startswith("Stripe could not start the payment") for m in messages)
+    [checkout] = CheckoutSession.objects.filter(invoice=invoice)
+    assert checkout.status == CheckoutStatus.FAILED and checkout.session_id == ""

@@ -8,6 +8,7 @@ import secrets
 import warnings
 from datetime import timedelta
 
+import httpx
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -110,7 +111,7 @@ def authorization_finish(request, provider) -> Connection:
     except AuthlibBaseError as exc:
         raise AuthorizationFailed(f"{provider.name} refused the sign-in: {scrub(exc.description or exc.error)}. "
                                   "Nothing was changed.") from None
-    except (ProviderError, ValueError, OSError) as exc:
+    except (ProviderError, ValueError, httpx.HTTPError) as exc:
         raise AuthorizationFailed(f"Could not reach {provider.name} to finish the sign-in ({scrub(str(exc))}). "
                                   "Nothing was changed; try again.") from None
 
@@ -146,7 +147,7 @@ def _read_account(provider, connection: Connection) -> None:
             provider.after_connect(connection, client)
         connection.save(update_fields=["account_name", "external_account_id", "details", "updated_at"])
         record_success(connection)
-    except (ProviderError, OSError) as exc:
+    except (ProviderError, httpx.HTTPError) as exc:
         record_failure(provider, connection, f"reading the connected account: {exc}")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone as dt_timezone
 
+import httpx
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -20,6 +21,7 @@ from hubwire.core.money import format_money
 from hubwire.crm.services.common import Conflict
 from hubwire.crm.models import Invoice, InvoiceStatus, PaymentMethod
 from hubwire.crm.services.documents import payment_record
+from hubwire.integrations.http import ProviderError
 from hubwire.integrations.models import Connection, ConnectionStatus
 from hubwire.integrations.registry import PROVIDERS
 from hubwire.integrations.stripe.api import StripeAPI
@@ -85,14 +87,14 @@ def checkout_start(*, invoice: Invoice, actor, return_to: str = "team") -> Check
         with StripeAPI(provider, connection.mode, connection.external_account_id) as api:
             # The key makes a retried request (a timeout, a double submit) return the same session.
             session = api.post("/v1/checkout/sessions", params, idempotency_key=f"hubwire-checkout-{row.public_token}")
-    except Exception as exc:  # ProviderError, a transport error: recorded, and told to the user
+    except (ProviderError, httpx.HTTPError) as exc:  # recorded, and told to the user
         CheckoutSession.objects.filter(pk=row.pk).update(status=CheckoutStatus.FAILED,
                                                          outcome=f"Stripe could not start the payment: {exc}"[:2000])
         raise PaymentUnavailable(f"Stripe could not start the payment: {exc}") from None
     row.session_id, row.url, row.status = session["id"], session["url"], CheckoutStatus.OPEN
     row.expires_at = datetime.fromtimestamp(session["expires_at"], tz=dt_timezone.utc) if session.get("expires_at") else None
     row.save(update_fields=["session_id", "url", "status", "expires_at", "updated_at"])
-    audit_record(workspace=invoice.workspace, actor=actor if not isinstance(actor, str) else None,
+    audit_record(workspace=invoice.workspace, actor=actor,
                  action="stripe_payment_started", subject=f"stripe ({connection.mode})",
                  detail=f"{invoice.number}: {session['id']}")
     return row

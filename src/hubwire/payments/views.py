@@ -1,5 +1,6 @@
 """Pay now (team pages) and the payer's return from Stripe Checkout."""
 
+import httpx
 from django.contrib import messages as flash
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -36,7 +37,7 @@ def stripe_return(request, token: str):
     problem = ""
     try:
         checkout = checkout_sync(checkout)
-    except (ProviderError, OSError) as exc:
+    except (ProviderError, httpx.HTTPError) as exc:
         problem = f"hubwire could not confirm the payment with Stripe yet ({exc}); it will update when Stripe tells it."
     return render(request, "payments/return.html", {"checkout": checkout, "invoice": checkout.invoice,
                                                     "problem": problem, "team": _viewer_is_team(request, checkout)})

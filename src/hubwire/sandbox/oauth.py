@@ -60,6 +60,12 @@ def oauth_error(error: str, description: str, status: int = 400, **extra) -> Jso
     return JsonResponse({"error": error, "error_description": description, **extra}, status=status)
 
 
+def redirect_back(redirect_uri: str, state: str, **answer) -> HttpResponseRedirect:
+    """The authorization answer (code or error) sent back to the client, with its state."""
+    answer = {**answer, **({"state": state} if state else {})}
+    return HttpResponseRedirect(redirect_uri + ("&" if "?" in redirect_uri else "?") + urlencode(answer))
+
+
 def register_server(server: OAuthServer) -> OAuthServer:
     SERVERS[server.key] = server
     route(server.authorize[0], "GET POST", server.authorize[1])(lambda request: authorize(request, server))
@@ -85,8 +91,7 @@ def authorize(request, server: OAuthServer):
     state = params.get("state", "")
 
     def back(**answer):
-        answer = {**answer, **({"state": state} if state else {})}
-        return HttpResponseRedirect(redirect_uri + ("&" if "?" in redirect_uri else "?") + urlencode(answer))
+        return redirect_back(redirect_uri, state, **answer)
 
     if params.get("response_type") != "code":
         return back(error="unsupported_response_type")

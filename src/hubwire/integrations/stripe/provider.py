@@ -10,7 +10,7 @@ import time
 
 from django.db.models import Q
 
-from hubwire.integrations.inbound import check_timestamp, hmac_hex, json_body
+from hubwire.integrations.inbound import check_timestamp, connections_for, hmac_hex, json_body
 from hubwire.integrations.registry import AuthKind, Card, InboundDelivery, InboundRejected, Provider, RateLimit, register
 from hubwire.integrations.stripe.api import StripeAPI, mode_of
 
@@ -153,13 +153,15 @@ class Stripe(Provider):
         return [(label, value) for label, value in facts if value]
 
     def panel_context(self, mode: str, connection) -> dict:
+        from hubwire.integrations.models import ConnectionStatus
         from hubwire.integrations.stripe import onboarding, state
 
+        gone = ConnectionStatus.NOT_CONNECTED
         s = (connection.details.get("account") or {}) if connection else {}
-        live = connection is not None and connection.status != "not_connected" and connection.external_account_id
+        live = connection is not None and connection.status != gone and connection.external_account_id
         return {
             "missing": self.mode_missing(mode),
-            "deauthorized": bool(connection and connection.status == "not_connected"
+            "deauthorized": bool(connection and connection.status == gone
                                  and connection.details.get("deauthorized")),
             "dashboard": self.dashboard_url(connection) if live else "",
             "can_resume": bool(live and connection.details.get("via") == onboarding.VIA_ACCOUNT_LINKS
@@ -169,10 +171,14 @@ class Stripe(Provider):
         }
 
     def card(self, workspace, connections) -> Card:
-        removed = [c for c in connections if c.status == "not_connected" and c.details.get("deauthorized")]
-        if removed and not any(c.status != "not_connected" for c in connections):
-            return Card("not_connected", "red", f"Disconnected at Stripe · {removed[0].mode.title()} mode",
-                        removed[0].status_reason)
+        from hubwire.integrations.models import STATUS_COLOUR, ConnectionStatus
+
+        gone = ConnectionStatus.NOT_CONNECTED
+        removed = [c for c in connections if c.status == gone and c.details.get("deauthorized")]
+        if removed and all(c.status == gone for c in connections):
+            # Not connected, but red: the business did not choose this here (see events._deauthorized).
+            return Card(gone, STATUS_COLOUR[ConnectionStatus.NEEDS_ATTENTION],
+                        f"Disconnected at Stripe · {removed[0].mode.title()} mode", removed[0].status_reason)
         return super().card(workspace, connections)
 
     def audit_filter(self):
@@ -200,8 +206,6 @@ class Stripe(Provider):
             raise InboundRejected("a live-mode event signed with the test endpoint's secret", status=400)
         account = str(event.get("account") or "")
         if account:
-            from hubwire.integrations.inbound import connections_for
-
             modes = set(connections_for(self, account).values_list("mode", flat=True))
             if modes and mode not in modes:
                 raise InboundRejected(f"a {mode}-mode event for an account connected only in "

@@ -68,7 +68,7 @@ def _answer(handler, caller: Caller, kwargs) -> HttpResponse:
 
 # --- authentication and access ------------------------------------------------------------------
 
-def _secret_key(request) -> str:
+def secret_key_of(request) -> str:
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         return header[7:].strip()
@@ -81,7 +81,7 @@ def _secret_key(request) -> str:
 
 
 def authenticate(request) -> Platform:
-    key = _secret_key(request)
+    key = secret_key_of(request)
     if not key:
         raise StripeError(401, "You did not provide an API key. You need to provide your API key in the Authorization "
                                "header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').")
@@ -222,7 +222,7 @@ def account_link_create(caller: Caller) -> dict:
         if not p.get(name):
             raise missing(name)
     if p["type"] not in ("account_onboarding", "account_update"):
-        raise StripeError(400, f"Invalid type: must be one of account_onboarding or account_update",
+        raise StripeError(400, "Invalid type: must be one of account_onboarding or account_update",
                           code="parameter_invalid_string", param="type")
     for name in ("refresh_url", "return_url"):
         if not p.get(name):

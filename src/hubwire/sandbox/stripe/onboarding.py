@@ -3,7 +3,7 @@ the user may stop half-way), and Connect OAuth for an existing account (authoriz
 deauthorize, providers.md §1.4, §1.5)."""
 
 from datetime import timedelta
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -13,6 +13,7 @@ from django.shortcuts import render
 from hubwire.sandbox import clock
 from hubwire.sandbox.clients import sandbox_url
 from hubwire.sandbox.models import StripeAccount, StripeGrant, StripeObject
+from hubwire.sandbox.oauth import oauth_error, redirect_back
 from hubwire.sandbox.routes import route
 from hubwire.sandbox.stripe import accounts
 from hubwire.sandbox.stripe.platforms import by_client_id, by_secret_key
@@ -105,10 +106,6 @@ def onboarding_submit(request, account_id: str, token: str):
 
 # --- Connect OAuth -------------------------------------------------------------------------------
 
-def oauth_error(error: str, description: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": error, "error_description": description}, status=status)
-
-
 @route(HOST, "GET POST", r"/oauth/authorize")
 def authorize(request):
     if request.method == "GET":
@@ -129,9 +126,7 @@ def authorize(request):
             "title": "Invalid redirect_uri", "message": "redirect_uri is missing or not http(s)."}, status=400)
 
     def back(**answer):
-        if params.get("state"):
-            answer["state"] = params["state"]
-        return HttpResponseRedirect(redirect_uri + ("&" if "?" in redirect_uri else "?") + urlencode(answer))
+        return redirect_back(redirect_uri, params.get("state", ""), **answer)
 
     if params.get("response_type") != "code":
         return back(error="unsupported_response_type", error_description="response_type must be code")
@@ -156,9 +151,10 @@ def authorize(request):
 
 
 def _platform_from_request(request):
-    header = request.headers.get("Authorization", "")
-    key = header[7:].strip() if header.startswith("Bearer ") else request.POST.get("client_secret", "")
-    return by_secret_key(key)
+    """connect.stripe.com takes the platform's secret key as the API does, or as client_secret."""
+    from hubwire.sandbox.stripe.api import secret_key_of
+
+    return by_secret_key(secret_key_of(request) or request.POST.get("client_secret", ""))
 
 
 @route(HOST, "POST", r"/oauth/token")
