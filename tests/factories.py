@@ -17,6 +17,7 @@ def crm_objects(workspace) -> dict:
     start = datetime(2030, 1, 7, 15, tzinfo=timezone.utc)
     appointment = scheduling.appointment_book(**kw, title="Kickoff", contact=contact, start=start, end=start + timedelta(hours=1))
     project = work.project_create(**kw, account=account, name="Refresh")
+    work.milestone_add(project=project, actor="test", title="Moodboards")
     contract = work.contract_create(**kw, account=account, title="MSA")
     return {"accounts": account, "contacts": contact, "leads": lead, "quotes": quote, "invoices": invoice,
             "appointments": appointment, "projects": project, "contracts": contract}

@@ -34,6 +34,7 @@ def object_pages(objects) -> list[str]:
     for key, obj in objects.items():
         urls += [reverse("crm:detail", args=[key, obj.pk]), reverse("crm:edit", args=[key, obj.pk])]
     urls.append(reverse("crm:conversation", args=[objects["accounts"].pk]))
+    urls.append(reverse("portal:manage", args=[objects["accounts"].pk]))
     urls.append(reverse("event_detail", args=[Event.objects.filter(workspace=objects["accounts"].workspace).first().pk]))
     return urls
 
@@ -42,6 +43,8 @@ def object_posts(objects) -> list[str]:
     """Every page POST that changes one object."""
     urls = [reverse("crm:action", args=[key, objects[key].pk, a.name]) for key, r in RESOURCES.items() for a in r.actions]
     urls += [reverse("crm:invoice_payment", args=[objects["invoices"].pk]), reverse("crm:edit", args=["leads", objects["leads"].pk])]
+    urls += [reverse("crm:milestone_add", args=[objects["projects"].pk]),
+             reverse("crm:milestone_done", args=[objects["projects"].milestones.get().pk])]
     return urls
 
 

@@ -53,9 +53,14 @@ def seed_demo() -> dict:
         people.lead_create(**kw, name=name, company=company, status=status, value_amount=value, source="Website",
                            email=f"{name.split()[0].lower()}@{company.split()[0].lower()}.example")
 
-    work.project_create(**kw, account=acme, name="Brand refresh 2027", status=ProjectStatus.ACTIVE,
-                        start_date=date.today() - timedelta(days=20), due_date=date.today() + timedelta(days=60),
-                        description="New identity, guidelines and launch assets.")
+    brand = work.project_create(**kw, account=acme, name="Brand refresh 2027", status=ProjectStatus.ACTIVE,
+                                start_date=date.today() - timedelta(days=20), due_date=date.today() + timedelta(days=60),
+                                description="New identity, guidelines and launch assets.")
+    for title, due_in, done in [("Discovery workshop", -14, True), ("Moodboards approved", 7, False),
+                                ("Identity system", 30, False), ("Launch assets delivered", 60, False)]:
+        milestone = work.milestone_add(project=brand, actor=SEED, title=title, due_date=date.today() + timedelta(days=due_in))
+        if done:
+            work.milestone_complete(milestone=milestone, actor=SEED)
     work.project_create(**kw, account=acme, name="Website redesign", status=ProjectStatus.PLANNING)
     work.contract_create(**kw, account=acme, title="Master services agreement", status=ContractStatus.ACCEPTED,
                          value_amount=2400000, body="Terms of the ongoing engagement between Northwind Studio and ACME.")

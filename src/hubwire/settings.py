@@ -51,6 +51,16 @@ HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS = int(os.environ.get("HUBWIRE_GOOGLE_REFRESH_T
 # Seconds before a provider call gives up (connect: at most 5).
 HUBWIRE_HTTP_TIMEOUT = float(os.environ.get("HUBWIRE_HTTP_TIMEOUT", "15"))
 HUBWIRE_DEFAULT_PHONE_REGION = os.environ.get("HUBWIRE_DEFAULT_PHONE_REGION", "US")
+# Behind a reverse proxy (it sets X-Forwarded-Proto and appends the client to X-Forwarded-For).
+HUBWIRE_BEHIND_PROXY = env_bool("HUBWIRE_BEHIND_PROXY")
+# The Client Portal: failed sign-ins allowed per email (per browser) and per IP address within the
+# window before the next attempt must wait; how long invitation and reset links and a session last.
+HUBWIRE_PORTAL_THROTTLE_WINDOW = int(os.environ.get("HUBWIRE_PORTAL_THROTTLE_WINDOW", "900"))
+HUBWIRE_PORTAL_THROTTLE_PER_EMAIL = int(os.environ.get("HUBWIRE_PORTAL_THROTTLE_PER_EMAIL", "5"))
+HUBWIRE_PORTAL_THROTTLE_PER_IP = int(os.environ.get("HUBWIRE_PORTAL_THROTTLE_PER_IP", "30"))
+HUBWIRE_PORTAL_INVITE_HOURS = int(os.environ.get("HUBWIRE_PORTAL_INVITE_HOURS", "72"))
+HUBWIRE_PORTAL_RESET_MINUTES = int(os.environ.get("HUBWIRE_PORTAL_RESET_MINUTES", "60"))
+HUBWIRE_PORTAL_SESSION_HOURS = int(os.environ.get("HUBWIRE_PORTAL_SESSION_HOURS", "12"))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -71,6 +81,7 @@ INSTALLED_APPS = [
     "hubwire.integrations",
     "hubwire.webhooks",
     "hubwire.payments",
+    "hubwire.portal",
     # Always installed so its tables exist in its own database; it answers only when HUBWIRE_SANDBOX is on.
     "hubwire.sandbox",
 ]
@@ -79,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "hubwire.portal.session.PortalSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -166,7 +178,7 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the apps when collectstatic
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HUBWIRE_BASE_URL.startswith("https://"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("HUBWIRE_BEHIND_PROXY") else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HUBWIRE_BEHIND_PROXY else None
 
 # Mail goes to the console unless SMTP is configured (EMAIL_HOST set).
 if os.environ.get("EMAIL_HOST"):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("hubwire.integrations.urls")),
     path("", include("hubwire.webhooks.urls")),
     path("", include("hubwire.payments.urls")),
+    path("", include("hubwire.portal.urls")),
     # Provider emulators; every view answers 404 unless HUBWIRE_SANDBOX is on.
     path("sandbox/", include("hubwire.sandbox.urls")),
     path("", include("hubwire.crm.urls")),

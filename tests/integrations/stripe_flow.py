@@ -76,3 +76,15 @@ def run_events() -> list[str]:
 
 def pay(checkout_url: str, *, card: str = "4242424242424242", method: str = "card") -> httpx.Response:
     return httpx.post(checkout_url, data={"method": method, "card": card, "email": "payer@acme.example"}, timeout=10)
+
+
+def pay_in_browser(page, amount: str) -> None:
+    """Press Pay now on an invoice page, pay `amount` on the sandbox checkout page with the test card,
+    see the return page say paid, and go back to the invoice."""
+    page.get_by_test_id("pay-now").click()
+    page.wait_for_url(re.compile(r".*/sandbox/checkout\.stripe\.com/c/pay/cs_test_\w+"))
+    assert page.get_by_test_id("amount").inner_text() == amount
+    page.get_by_test_id("pay").click()
+    page.wait_for_url(re.compile(r".*/pay/stripe/[\w-]+/return/\?session_id=cs_test_\w+"))
+    assert page.get_by_test_id("paid").is_visible()
+    page.get_by_test_id("back-to-invoice").click()

@@ -92,7 +92,7 @@ RESOURCES = {
                               scheduling.appointment_book,
                               lambda o, a, **d: scheduling.appointment_update(appointment=o, actor=a, **d)),
     "/projects": Resource("project", m.Project, s.ProjectOut, s.ProjectIn, s.ProjectPatch, work.project_create,
-                          lambda o, a, **d: work.project_update(project=o, actor=a, **d)),
+                          lambda o, a, **d: work.project_update(project=o, actor=a, **d), related=("milestones",)),
     "/contracts": Resource("contract", m.Contract, s.ContractOut, s.ContractIn, s.ContractPatch, work.contract_create,
                            lambda o, a, **d: work.contract_update(contract=o, actor=a, **d)),
 }

@@ -140,5 +140,10 @@ class PaymentForm(forms.Form):
                                 widget=forms.TextInput(attrs={"placeholder": "Reference (optional)"}))
 
 
+class MilestoneForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class MessageForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

@@ -288,6 +288,28 @@ class Project(WorkspaceOwned):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def milestones_done(self) -> int:
+        """How many milestones are done (uses prefetched milestones when there are)."""
+        return sum(1 for milestone in self.milestones.all() if milestone.completed_at)
+
+
+class Milestone(models.Model):
+    """A step of a project that the client sees in the portal, e.g. "Moodboard approved"."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    due_date = models.DateField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = [models.F("due_date").asc(nulls_last=True), "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
 
 class ContractStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -306,6 +328,10 @@ class Contract(WorkspaceOwned):
     currency = models.CharField(max_length=3, default="USD")
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
+    # Who accepted it and when: kept as written at the time, so it outlives the contact's later edits.
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_by_name = models.CharField(max_length=300, blank=True, help_text="Name and email at acceptance.")
 
     class Meta:
         ordering = ["-created_at"]
@@ -327,6 +353,7 @@ class Message(WorkspaceOwned):
     author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     direction = models.CharField(max_length=10, choices=MessageDirection.choices)
     body = models.TextField()
+    # When the other side read it: the team for a client's message, the client (in the portal) for the team's.
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

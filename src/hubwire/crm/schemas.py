@@ -246,6 +246,13 @@ class AppointmentIn(Schema):
 
 
 # --- projects and contracts ---
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    due_date: date | None
+    completed_at: datetime | None
+
+
 class ProjectOut(Schema):
     id: int
     account_id: int
@@ -254,6 +261,7 @@ class ProjectOut(Schema):
     status: choices(m.ProjectStatus)
     start_date: date | None
     due_date: date | None
+    milestones: list[MilestoneOut]
     created_at: datetime
     updated_at: datetime
 
@@ -277,6 +285,9 @@ class ContractOut(Schema):
     currency: str
     starts_on: date | None
     ends_on: date | None
+    accepted_at: datetime | None
+    accepted_by_id: int | None
+    accepted_by_name: str
     created_at: datetime
     updated_at: datetime
 

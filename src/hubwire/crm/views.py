@@ -15,11 +15,11 @@ from hubwire.core.errors import FieldError
 from hubwire.core.money import to_minor
 from hubwire.core.tenancy import get_scoped, scoped
 from hubwire.crm import forms as f
-from hubwire.crm.models import Account, Activity, Message, MessageDirection
+from hubwire.crm.models import Account, Activity, Message, MessageDirection, Milestone, Project
 from hubwire.crm.pages import RESOURCES, PageResource
 from hubwire.crm.services.common import Conflict
 from hubwire.crm.services.documents import payment_record
-from hubwire.crm.services.work import conversation_mark_read, message_post
+from hubwire.crm.services.work import conversation_mark_read, message_post, milestone_add, milestone_complete
 
 PAGE_SIZE = 50
 
@@ -109,6 +109,8 @@ def object_detail(request, key: str, pk):
 
         context["payment_form"] = f.PaymentForm()
         context["online"] = online_payment(obj)
+    if key == "projects":
+        context["milestone_form"] = f.MilestoneForm()
     if key == "accounts":
         context["activities"] = Activity.objects.filter(account=obj)[:30]
     return render(request, "crm/detail.html", context)
@@ -152,6 +154,28 @@ def invoice_payment(request, pk):
 
 
 @workspace_required
+@require_POST
+def milestone_add_view(request, pk):
+    project = get_scoped(Project, request.workspace, pk)
+    form = f.MilestoneForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise FieldError({name: " ".join(errors) for name, errors in form.errors.items()})
+        milestone_add(project=project, actor=actor(request), **form.cleaned_data)
+    except FieldError as exc:
+        flash.error(request, "Milestone not added: " + " ".join(f"{k}: {v}" for k, v in exc.errors.items()))
+    return redirect("crm:detail", key="projects", pk=pk)
+
+
+@workspace_required
+@require_POST
+def milestone_done_view(request, pk):
+    milestone = get_scoped(Milestone, request.workspace, pk)
+    milestone_complete(milestone=milestone, actor=actor(request), done=request.POST.get("done") != "0")
+    return redirect("crm:detail", key="projects", pk=milestone.project_id)
+
+
+@workspace_required
 def conversations(request):
     accounts = (
         scoped(Account, request.workspace)
@@ -177,7 +201,8 @@ def conversation(request, account_id):
             apply_field_errors(exc, form)
         else:
             return redirect("crm:conversation", account_id=account.pk)
+    # The client's messages the team had not read are marked "New" on this showing, then read.
+    thread = list(Message.objects.filter(account=account).select_related("author", "contact"))
     if request.method == "GET":
         conversation_mark_read(account=account)
-    thread = Message.objects.filter(account=account).select_related("author", "contact")
     return render(request, "crm/conversation.html", {"account": account, "thread": thread, "form": form})

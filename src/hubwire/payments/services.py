@@ -96,7 +96,7 @@ def checkout_start(*, invoice: Invoice, actor, return_to: str = "team") -> Check
     row.save(update_fields=["session_id", "url", "status", "expires_at", "updated_at"])
     audit_record(workspace=invoice.workspace, actor=actor,
                  action="stripe_payment_started", subject=f"stripe ({connection.mode})",
-                 detail=f"{invoice.number}: {session['id']}")
+                 detail=f"{invoice.number}: {session['id']}" + (" (from the client portal)" if return_to == "portal" else ""))
     return row
 
 

@@ -126,6 +126,9 @@ class Command(BaseCommand):
         lines = [f"URL: http://{shown_host(host)}:{port}/"]
         if creds and Workspace.objects.filter(name="Northwind Studio").exists():
             lines += [f"Login: {creds['email']} / {creds['password']}", f"API key: {creds['api_key']}"]
+            demo = Workspace.objects.filter(name="Northwind Studio").order_by("pk").first()
+            lines.append(f"Client Portal: http://{shown_host(host)}:{port}/portal/{demo.pk}/ (turn it on for an account "
+                         "under Integrations → Client Portal, then let a contact in)")
         else:
             lines += ["Login: (this database was not seeded by this machine; use your own account)",
                       "API key: (create one under Settings → API keys)"]

@@ -13,3 +13,8 @@ document.addEventListener("click", async (event) => {
   }
   setTimeout(() => { button.textContent = label; }, 1500);
 });
+
+// <button data-print>: print the page (the print stylesheet leaves out navigation and buttons).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

@@ -1,0 +1,104 @@
+"""Reads for the Client Portal tab (the team's side) and the portal pages (the client's side).
+Everything a client sees goes through `client_*` here, filtered to their own account."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from hubwire.core.tenancy import scoped
+from hubwire.crm.models import (
+    Account,
+    Contact,
+    Contract,
+    ContractStatus,
+    Invoice,
+    InvoiceStatus,
+    Message,
+    MessageDirection,
+    Project,
+)
+from hubwire.portal.models import PortalAccess, PortalSignIn, PortalToken, PortalUser, TokenPurpose
+
+RECENT_DAYS = 7
+
+
+def _unread_inbound(workspace):
+    return scoped(Message, workspace).filter(direction=MessageDirection.INBOUND, read_at=None)
+
+
+def stats(workspace) -> dict:
+    on = PortalAccess.objects.filter(workspace=workspace, enabled=True)
+    users = PortalUser.objects.filter(workspace=workspace, allowed=True, contact__account__portal_access__enabled=True)
+    return {
+        "accounts_on": on.count(),
+        "users": users.count(),
+        "can_sign_in": users.exclude(password="").count(),
+        "recent_logins": PortalSignIn.objects.filter(workspace=workspace, succeeded=True,
+                                                     created_at__gte=timezone.now() - timedelta(days=RECENT_DAYS)).count(),
+        "unread": _unread_inbound(workspace).count(),
+    }
+
+
+def accounts(workspace):
+    """Every account with its portal switch, how many of its contacts may sign in, and unread messages."""
+    return (scoped(Account, workspace)
+            .annotate(portal_on=Exists(PortalAccess.objects.filter(account=OuterRef("pk"), enabled=True)),
+                      portal_users=Count("contacts__portal_user", filter=Q(contacts__portal_user__allowed=True),
+                                         distinct=True),
+                      unread=Count("messages", filter=Q(messages__direction=MessageDirection.INBOUND,
+                                                        messages__read_at=None), distinct=True))
+            .order_by("-portal_on", "name"))
+
+
+def account_portal_on(account) -> bool:
+    return PortalAccess.objects.filter(account=account, enabled=True).exists()
+
+
+def contacts(account) -> list[dict]:
+    """An account's contacts with their portal login (if any), last sign-in and pending invitation."""
+    rows = []
+    now = timezone.now()
+    for contact in Contact.objects.filter(account=account).select_related("portal_user"):
+        login = getattr(contact, "portal_user", None)
+        invite = None
+        if login:
+            invite = (PortalToken.objects.filter(portal_user=login, purpose=TokenPurpose.INVITE, used_at=None,
+                                                 expires_at__gt=now).order_by("-created_at").first())
+        rows.append({"contact": contact, "login": login, "invite": invite,
+                     "allowed": bool(login and login.allowed)})
+    return rows
+
+
+def recent_sign_ins(account, limit: int = 10):
+    return (PortalSignIn.objects.filter(portal_user__contact__account=account)
+            .select_related("portal_user__contact")[:limit])
+
+
+# --- the client's side: their own account only ------------------------------------------------
+
+def client_projects(client):
+    return Project.objects.filter(account=client.account).prefetch_related("milestones")
+
+
+def client_invoices(client):
+    # Drafts are the team's work in progress; a client sees what was issued to them.
+    return Invoice.objects.filter(account=client.account).exclude(status=InvoiceStatus.DRAFT)
+
+
+def client_contracts(client):
+    return Contract.objects.filter(account=client.account).exclude(status=ContractStatus.DRAFT)
+
+
+def client_object(queryset, pk):
+    """One of the client's objects, or 404 (another account's ids look exactly like missing ones)."""
+    return get_object_or_404(queryset, pk=pk)
+
+
+def client_thread(client):
+    return Message.objects.filter(account=client.account).select_related("author", "contact")
+
+
+def client_unread(client) -> int:
+    return Message.objects.filter(account=client.account, direction=MessageDirection.OUTBOUND, read_at=None).count()
