@@ -185,7 +185,8 @@ def test_an_invitation_link_works_once(owner, workspace, a):
     client = Client()
     done = client.post(link, {"password": "saffron-kettle-meadow-3", "confirm": "saffron-kettle-meadow-3"})
     assert done.status_code == 302 and done["Location"] == portal_url(workspace)
-    assert client.get(portal_url(workspace)).status_code == 200  # signed in
+    assert client.get(portal_url(workspace)).status_code == 200  # signed in, and that is a recorded sign-in
+    assert PortalSignIn.objects.get(succeeded=True).outcome == SignInOutcome.SIGNED_IN_BY_LINK
     again = Client().get(link)
     assert again.status_code == 410 and b"already been used" in again.content
     assert Client().post(link, {"password": "other-kettle-meadow-5", "confirm": "other-kettle-meadow-5"}).status_code == 410
@@ -274,3 +275,15 @@ def test_no_reset_email_without_access(owner, workspace, a):
     mail.outbox.clear()
     Client().post(portal_url(workspace, "reset/"), {"email": "maya@acme.test"})
     assert not mail.outbox
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invitation_link_used_in_two_tabs_at_once_sets_one_password(owner, workspace, a):
+    from hubwire.portal.services import LinkInvalid, link_use
+    from tests.conftest import in_threads
+
+    raw = invite(owner, a["contact"]).rsplit("/", 2)[-2]
+    results, errors = in_threads(3, lambda: link_use(workspace=workspace, raw=raw, password="tab-lantern-1",
+                                                     confirm="tab-lantern-1"))
+    assert len(results) == 1 and len(errors) == 2 and all(isinstance(e, LinkInvalid) for e in errors), errors
+    assert PortalToken.objects.get(purpose="invite").used_at is not None

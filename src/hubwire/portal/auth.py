@@ -96,9 +96,19 @@ def authenticate(request, workspace, email: str, password: str) -> SignInResult:
     if problem := access_problem(portal_user):
         _record(workspace, email, ip, device, SignInOutcome.NO_ACCESS, portal_user)
         return SignInResult(error=f"{problem} Ask {workspace.name} if you think this is a mistake.")
-    _record(workspace, email, ip, device, SignInOutcome.SIGNED_IN, portal_user, succeeded=True)
-    PortalUser.objects.filter(pk=portal_user.pk).update(last_sign_in_at=timezone.now())
+    _record_success(workspace, email, ip, device, portal_user)
     return SignInResult(portal_user=portal_user, device=device)
+
+
+def _record_success(workspace, email, ip, device, portal_user, outcome=SignInOutcome.SIGNED_IN) -> None:
+    _record(workspace, email, ip, device, outcome, portal_user, succeeded=True)
+    PortalUser.objects.filter(pk=portal_user.pk).update(last_sign_in_at=timezone.now())
+
+
+def record_link_sign_in(request, portal_user: PortalUser) -> None:
+    """An invitation or reset link signed the client in: a sign-in like any other."""
+    _record_success(portal_user.workspace, portal_user.contact.email.lower(), throttle.client_ip(request), "",
+                    portal_user, SignInOutcome.SIGNED_IN_BY_LINK)
 
 
 def start_session(request, portal_user: PortalUser) -> None:

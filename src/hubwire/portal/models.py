@@ -79,6 +79,7 @@ class PortalToken(models.Model):
 
 class SignInOutcome(models.TextChoices):
     SIGNED_IN = "signed_in", "Signed in"
+    SIGNED_IN_BY_LINK = "signed_in_by_link", "Signed in with an emailed link"
     BAD_CREDENTIALS = "bad_credentials", "Wrong email or password"
     THROTTLED = "throttled", "Refused: too many failed attempts"
     NO_ACCESS = "no_access", "Refused: portal access is off"

@@ -3,7 +3,8 @@ Everything a client sees goes through `client_*` here, filtered to their own acc
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -43,12 +44,14 @@ def stats(workspace) -> dict:
 
 def accounts(workspace):
     """Every account with its portal switch, how many of its contacts may sign in, and unread messages."""
+    # Subqueries, not two joined Counts: joining contacts and messages would multiply their rows.
+    users = (PortalUser.objects.filter(contact__account=OuterRef("pk"), allowed=True).order_by()
+             .values("contact__account").annotate(n=Count("pk")).values("n"))
+    unread = (Message.objects.filter(account=OuterRef("pk"), direction=MessageDirection.INBOUND, read_at=None)
+              .order_by().values("account").annotate(n=Count("pk")).values("n"))
     return (scoped(Account, workspace)
             .annotate(portal_on=Exists(PortalAccess.objects.filter(account=OuterRef("pk"), enabled=True)),
-                      portal_users=Count("contacts__portal_user", filter=Q(contacts__portal_user__allowed=True),
-                                         distinct=True),
-                      unread=Count("messages", filter=Q(messages__direction=MessageDirection.INBOUND,
-                                                        messages__read_at=None), distinct=True))
+                      portal_users=Coalesce(Subquery(users), 0), unread=Coalesce(Subquery(unread), 0))
             .order_by("-portal_on", "name"))
 
 
@@ -84,7 +87,7 @@ def client_projects(client):
 
 def client_invoices(client):
     # Drafts are the team's work in progress; a client sees what was issued to them.
-    return Invoice.objects.filter(account=client.account).exclude(status=InvoiceStatus.DRAFT)
+    return Invoice.objects.filter(account=client.account).exclude(status=InvoiceStatus.DRAFT).select_related("account", "contact")
 
 
 def client_contracts(client):

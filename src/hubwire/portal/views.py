@@ -15,7 +15,7 @@ from hubwire.integrations.http import ProviderError
 from hubwire.payments.selectors import online_payment
 from hubwire.payments.services import PaymentUnavailable, checkout_start
 from hubwire.portal import selectors, services
-from hubwire.portal.auth import authenticate, current_client, end_session, start_session
+from hubwire.portal.auth import authenticate, current_client, end_session, record_link_sign_in, start_session
 from hubwire.portal.decorators import client_required
 from hubwire.portal.forms import ChangePasswordForm, MessageForm, NewPasswordForm, ResetForm, SignInForm
 from hubwire.portal.throttle import remember_device
@@ -98,6 +98,7 @@ def set_password(request, workspace_id: int, token: str):
             _field_errors(form, exc)
         else:
             start_session(request, portal_user)
+            record_link_sign_in(request, portal_user)
             response = redirect("portal:home", workspace.pk)
             remember_device(response, portal_user, "")
             return response
