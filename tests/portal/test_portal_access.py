@@ -112,10 +112,10 @@ def team_gets(a) -> list[str]:
 
 def team_posts(a) -> list[tuple[str, dict]]:
     contact = a["contact"].pk
-    return [(f"/integrations/portal/accounts/{a['account'].pk}/access/", {"enabled": "0"}),
-            (f"/integrations/portal/contacts/{contact}/login/", {"allowed": "0"}),
+    return [(f"/integrations/portal/contacts/{contact}/invite/", {}),
             (f"/integrations/portal/contacts/{contact}/password/", {"password": "another-fine-password-9"}),
-            (f"/integrations/portal/contacts/{contact}/invite/", {})]
+            (f"/integrations/portal/contacts/{contact}/login/", {"allowed": "0"}),
+            (f"/integrations/portal/accounts/{a['account'].pk}/access/", {"enabled": "0"})]
 
 
 def portal_untouched(a) -> bool:
@@ -133,7 +133,7 @@ def test_owner_manages_portal_logins(owner, workspace, a):
         assert response.status_code == 302, (url, response.content)
     login = PortalUser.objects.get(contact=a["contact"])
     assert not PortalAccess.objects.get(account=a["account"]).enabled
-    assert login.allowed and login.tokens.count() == 1  # the invitation allows them again
+    assert not login.allowed and login.tokens.count() == 1 and login.has_password
 
 
 def test_member_sees_but_cannot_change_portal_access(member, workspace, a):

@@ -270,6 +270,15 @@ def test_password_reset_by_email(workspace, a):
     assert Client().post(portal_url(workspace, "reset/"), {"email": "not an email"}).status_code == 200
 
 
+def test_no_invitation_while_the_accounts_portal_is_off(owner, workspace, a):
+    team = logged_in(owner)
+    team.post(f"/integrations/portal/accounts/{a['account'].pk}/access/", {"enabled": "0"})
+    mail.outbox.clear()
+    response = team.post(f"/integrations/portal/contacts/{a['contact'].pk}/invite/")
+    assert response.status_code == 400 and b"Turn the portal on for ACME Creative first" in response.content
+    assert not mail.outbox and not PortalToken.objects.exists()
+
+
 def test_no_reset_email_without_access(owner, workspace, a):
     logged_in(owner).post(f"/integrations/portal/accounts/{a['account'].pk}/access/", {"enabled": "0"})
     mail.outbox.clear()

@@ -118,6 +118,9 @@ def _issue_link(portal_user: PortalUser, purpose: str, lifetime: timedelta, crea
 def invite_send(*, contact: Contact, actor) -> PortalUser:
     """Email the contact a link to choose their password, valid once, for HUBWIRE_PORTAL_INVITE_HOURS."""
     hours = settings.HUBWIRE_PORTAL_INVITE_HOURS
+    if contact.account_id and not PortalAccess.objects.filter(account_id=contact.account_id, enabled=True).exists():
+        # The link would only say "the portal is turned off"; a password can still be set ahead.
+        raise FieldError(contact=f"Turn the portal on for {contact.account} first: the invitation would not work yet.")
     with transaction.atomic():
         portal_user = _login_for(contact)
         if not portal_user.allowed:
