@@ -146,3 +146,20 @@ def test_manage_contacts_allows_and_stops_logins(owner, workspace, a):
     assert not PortalUser.objects.filter(contact=nomail).exists()
     no_email = team.post(f"/integrations/portal/contacts/{nomail.pk}/password/", {"password": "granite-willow-88"})
     assert no_email.status_code == 400 and not PortalUser.objects.filter(contact=nomail).exists()
+
+
+def test_a_milestone_needs_a_title_and_a_due_date_inside_the_project(owner, workspace, a):
+    from datetime import date
+
+    from hubwire.crm.models import Milestone
+    from hubwire.crm.services.work import project_update
+
+    project_update(project=a["project"], actor="t", start_date=date(2030, 1, 1))
+    team = logged_in(owner)
+    url = f"/projects/{a['project'].pk}/milestones/"
+    for data, why in [({"title": ""}, "title: This field is required."),
+                      ({"title": "Logo", "due_date": "not a date"}, "due_date: Enter a valid date."),
+                      ({"title": "Logo", "due_date": "2029-12-31"}, "cannot be due before the project starts")]:
+        page = team.post(url, data, follow=True).content.decode()
+        assert "Milestone not added" in page and why in page, data
+    assert Milestone.objects.filter(project=a["project"]).count() == 1

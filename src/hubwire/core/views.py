@@ -43,8 +43,7 @@ def team(request):
             try:
                 member_add(workspace=request.workspace, **form.cleaned_data)
             except FieldError as exc:
-                for field, msg in exc.errors.items():
-                    form.add_error(field if field in form.fields else None, msg)
+                exc.add_to(form)
             else:
                 flash.success(request, f"{form.cleaned_data['email']} added to the team.")
                 return redirect("team")

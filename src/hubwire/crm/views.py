@@ -160,7 +160,7 @@ def milestone_add_view(request, pk):
     form = f.MilestoneForm(request.POST)
     try:
         if not form.is_valid():
-            raise FieldError({name: " ".join(errors) for name, errors in form.errors.items()})
+            raise FieldError.from_form(form)
         milestone_add(project=project, actor=actor(request), **form.cleaned_data)
     except FieldError as exc:
         flash.error(request, "Milestone not added: " + " ".join(f"{k}: {v}" for k, v in exc.errors.items()))

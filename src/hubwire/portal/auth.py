@@ -48,7 +48,7 @@ def normalize_email(email: str) -> str:
 
 def find_portal_user(workspace, email: str) -> PortalUser | None:
     """The portal login for `email` in this workspace; None when there is none or (after a contact
-    edit) more than one, which the team's tab points out."""
+    edit) more than one: neither can sign in until the team gives them different emails."""
     if not email:
         return None
     found = list(PortalUser.objects.select_related("contact__account", "workspace")
@@ -61,14 +61,14 @@ def access_problem(portal_user: PortalUser) -> str:
     account = portal_user.contact.account
     if not portal_user.allowed or account is None:
         return "Your portal access has been turned off."
-    if not PortalAccess.objects.filter(account=account, enabled=True).exists():
+    if not PortalAccess.is_on(account.pk):
         return f"The portal is turned off for {account.name}."
     return ""
 
 
-def _record(workspace, email, ip, device, outcome, portal_user=None, succeeded=False) -> None:
+def _record(workspace, email, ip, device, outcome, portal_user=None) -> None:
     PortalSignIn.objects.create(workspace=workspace, email=email[:254], ip=ip, device=device, outcome=outcome,
-                                portal_user=portal_user, succeeded=succeeded)
+                                portal_user=portal_user)
 
 
 def authenticate(request, workspace, email: str, password: str) -> SignInResult:
@@ -101,7 +101,7 @@ def authenticate(request, workspace, email: str, password: str) -> SignInResult:
 
 
 def _record_success(workspace, email, ip, device, portal_user, outcome=SignInOutcome.SIGNED_IN) -> None:
-    _record(workspace, email, ip, device, outcome, portal_user, succeeded=True)
+    _record(workspace, email, ip, device, outcome, portal_user)
     PortalUser.objects.filter(pk=portal_user.pk).update(last_sign_in_at=timezone.now())
 
 

@@ -26,10 +26,6 @@ class ChangePasswordForm(NewPasswordForm):
     field_order = ["current", "password", "confirm"]
 
 
-class MessageForm(forms.Form):
-    body = forms.CharField(label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-
-
 # --- the team's side ---
 
 class SetPasswordForm(forms.Form):

@@ -24,6 +24,10 @@ class PortalAccess(models.Model):
     changed_at = models.DateTimeField(default=timezone.now)
     changed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
+    @classmethod
+    def is_on(cls, account_id) -> bool:
+        return cls.objects.filter(account_id=account_id, enabled=True).exists()
+
 
 class PortalUser(models.Model):
     """A contact's portal login. The email they sign in with is the contact's email."""
@@ -54,6 +58,10 @@ class TokenPurpose(models.TextChoices):
     RESET = "reset", "Password reset"
 
 
+def new_raw_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -70,8 +78,10 @@ class PortalToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     @classmethod
-    def issue(cls, *, portal_user: PortalUser, purpose: str, lifetime, created_by=None) -> tuple["PortalToken", str]:
-        raw = secrets.token_urlsafe(32)
+    def issue(cls, *, portal_user: PortalUser, purpose: str, lifetime, created_by=None,
+              raw: str = "") -> tuple["PortalToken", str]:
+        """A new token (`raw`, when the link was already made, e.g. mailed before this write)."""
+        raw = raw or new_raw_token()
         token = cls.objects.create(portal_user=portal_user, purpose=purpose, token_hash=hash_token(raw),
                                    expires_at=timezone.now() + lifetime, created_by=created_by)
         return token, raw
@@ -85,6 +95,9 @@ class SignInOutcome(models.TextChoices):
     NO_ACCESS = "no_access", "Refused: portal access is off"
 
 
+SIGNED_IN = [SignInOutcome.SIGNED_IN, SignInOutcome.SIGNED_IN_BY_LINK]
+
+
 class PortalSignIn(models.Model):
     """One sign-in attempt, successful or not. Failures drive the throttle; successes are "recent logins"."""
 
@@ -94,7 +107,6 @@ class PortalSignIn(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     # The browser's known-device id when it carried a valid one for this email (see throttle.py).
     device = models.CharField(max_length=64, blank=True)
-    succeeded = models.BooleanField(default=False)
     outcome = models.CharField(max_length=20, choices=SignInOutcome.choices)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

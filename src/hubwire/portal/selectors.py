@@ -3,9 +3,8 @@ Everything a client sees goes through `client_*` here, filtered to their own acc
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hubwire.core.tenancy import scoped
@@ -20,7 +19,7 @@ from hubwire.crm.models import (
     MessageDirection,
     Project,
 )
-from hubwire.portal.models import PortalAccess, PortalSignIn, PortalToken, PortalUser, TokenPurpose
+from hubwire.portal.models import SIGNED_IN, PortalAccess, PortalSignIn, PortalToken, PortalUser, TokenPurpose
 
 RECENT_DAYS = 7
 
@@ -29,17 +28,20 @@ def _unread_inbound(workspace):
     return scoped(Message, workspace).filter(direction=MessageDirection.INBOUND, read_at=None)
 
 
+def setup_state(workspace) -> dict:
+    """What the card shows: accounts with the portal on, their allowed users (and how many of those
+    have a password), unread messages."""
+    users = (PortalUser.objects.filter(workspace=workspace, allowed=True, contact__account__portal_access__enabled=True)
+             .aggregate(users=Count("pk"), can_sign_in=Count("pk", filter=~Q(password=""))))
+    return {"accounts_on": PortalAccess.objects.filter(workspace=workspace, enabled=True).count(), **users,
+            "unread": _unread_inbound(workspace).count()}
+
+
 def stats(workspace) -> dict:
-    on = PortalAccess.objects.filter(workspace=workspace, enabled=True)
-    users = PortalUser.objects.filter(workspace=workspace, allowed=True, contact__account__portal_access__enabled=True)
-    return {
-        "accounts_on": on.count(),
-        "users": users.count(),
-        "can_sign_in": users.exclude(password="").count(),
-        "recent_logins": PortalSignIn.objects.filter(workspace=workspace, succeeded=True,
-                                                     created_at__gte=timezone.now() - timedelta(days=RECENT_DAYS)).count(),
-        "unread": _unread_inbound(workspace).count(),
-    }
+    """The tab's stat cards: the card's figures and the sign-ins of the last RECENT_DAYS days."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    return {**setup_state(workspace), "recent_logins": PortalSignIn.objects.filter(
+        workspace=workspace, outcome__in=SIGNED_IN, created_at__gte=since).count()}
 
 
 def accounts(workspace):
@@ -53,10 +55,6 @@ def accounts(workspace):
             .annotate(portal_on=Exists(PortalAccess.objects.filter(account=OuterRef("pk"), enabled=True)),
                       portal_users=Coalesce(Subquery(users), 0), unread=Coalesce(Subquery(unread), 0))
             .order_by("-portal_on", "name"))
-
-
-def account_portal_on(account) -> bool:
-    return PortalAccess.objects.filter(account=account, enabled=True).exists()
 
 
 def contacts(account) -> list[dict]:
@@ -92,11 +90,6 @@ def client_invoices(client):
 
 def client_contracts(client):
     return Contract.objects.filter(account=client.account).exclude(status=ContractStatus.DRAFT)
-
-
-def client_object(queryset, pk):
-    """One of the client's objects, or 404 (another account's ids look exactly like missing ones)."""
-    return get_object_or_404(queryset, pk=pk)
 
 
 def client_thread(client):

@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -19,13 +19,14 @@ from hubwire.core.audit import audit_record
 from hubwire.core.errors import FieldError
 from hubwire.crm.models import Account, Contact, MessageDirection
 from hubwire.crm.services.work import contract_accept, conversation_mark_read, message_post
-from hubwire.portal.auth import Client, bump_sessions
-from hubwire.portal.models import PortalAccess, PortalToken, PortalUser, TokenPurpose
+from hubwire.portal.auth import Client, access_problem, bump_sessions, find_portal_user, normalize_email
+from hubwire.portal.models import PortalAccess, PortalToken, PortalUser, TokenPurpose, hash_token, new_raw_token
 
 log = logging.getLogger(__name__)
 SUBJECT = "portal"
 # Reset emails per login per hour: enough for a forgetful client, too few to flood their inbox.
 RESETS_PER_HOUR = 3
+LINK_USED = "This link has already been used. Sign in, or reset your password for a new link."
 
 
 def portal_link(workspace) -> str:
@@ -47,8 +48,8 @@ def access_set(*, account: Account, enabled: bool, actor) -> PortalAccess:
     return access
 
 
-def _login_for(contact: Contact) -> PortalUser:
-    """The contact's portal login, created (allowed) when it has none; refused when they cannot have one."""
+def _login_problems(contact: Contact) -> None:
+    """Refuse (FieldError) a contact who cannot have a portal login."""
     errors = {}
     if contact.account_id is None:
         errors["contact"] = f"{contact} is not at an account; portal logins belong to an account's contacts."
@@ -59,6 +60,11 @@ def _login_for(contact: Contact) -> PortalUser:
         errors["email"] = f"Another contact already signs in to the portal as {contact.email}."
     if errors:
         raise FieldError(errors)
+
+
+def _login_for(contact: Contact) -> PortalUser:
+    """The contact's portal login, created (allowed) when it has none; refused when they cannot have one."""
+    _login_problems(contact)
     portal_user, _ = PortalUser.objects.get_or_create(contact=contact, defaults={"workspace_id": contact.workspace_id})
     return portal_user
 
@@ -107,38 +113,47 @@ def password_set(*, contact: Contact, password: str, must_change: bool, actor) -
     return portal_user
 
 
-def _issue_link(portal_user: PortalUser, purpose: str, lifetime: timedelta, created_by=None) -> str:
+def _link_url(workspace_id: int, raw: str) -> str:
+    return settings.HUBWIRE_BASE_URL + reverse("portal:set_password", args=[workspace_id, raw])
+
+
+def _issue_link(portal_user: PortalUser, purpose: str, lifetime: timedelta, created_by=None, raw: str = "") -> str:
     """A new single-use link; earlier unused links of the same kind stop working."""
     PortalToken.objects.filter(portal_user=portal_user, purpose=purpose, used_at=None,
                                expires_at__gt=timezone.now()).update(expires_at=timezone.now())
-    token, raw = PortalToken.issue(portal_user=portal_user, purpose=purpose, lifetime=lifetime, created_by=created_by)
-    return settings.HUBWIRE_BASE_URL + reverse("portal:set_password", args=[portal_user.workspace_id, raw])
+    _, raw = PortalToken.issue(portal_user=portal_user, purpose=purpose, lifetime=lifetime, created_by=created_by,
+                               raw=raw)
+    return _link_url(portal_user.workspace_id, raw)
 
 
 def invite_send(*, contact: Contact, actor) -> PortalUser:
     """Email the contact a link to choose their password, valid once, for HUBWIRE_PORTAL_INVITE_HOURS."""
     hours = settings.HUBWIRE_PORTAL_INVITE_HOURS
-    if contact.account_id and not PortalAccess.objects.filter(account_id=contact.account_id, enabled=True).exists():
+    if contact.account_id and not PortalAccess.is_on(contact.account_id):
         # The link would only say "the portal is turned off"; a password can still be set ahead.
         raise FieldError(contact=f"Turn the portal on for {contact.account} first: the invitation would not work yet.")
+    _login_problems(contact)
+    # The mail goes first, outside any transaction: no database lock waits on the mail server. The
+    # token is written only once the mail is out, so a failed send leaves nothing behind.
+    raw, business = new_raw_token(), contact.workspace.name
+    try:
+        send_mail(subject=f"{business} invited you to their client portal",
+                  message=f"Hello {contact.first_name},\n\n{business} gave you a login to their client portal, "
+                          f"where you can see your projects, invoices and contracts and message them.\n\n"
+                          f"Choose your password here (the link works once, for {hours} hours):\n"
+                          f"{_link_url(contact.workspace_id, raw)}\n\n"
+                          f"Afterwards, sign in at {portal_link(contact.workspace)}\n",
+                  from_email=None, recipient_list=[contact.email])
+    except Exception as exc:
+        log.warning("portal invitation to contact %s could not be sent: %s", contact.pk, exc)
+        raise FieldError(email=f"The invitation could not be sent ({type(exc).__name__}). Check the mail "
+                               "settings (EMAIL_HOST) and try again.") from None
     with transaction.atomic():
         portal_user = _login_for(contact)
         if not portal_user.allowed:
             portal_user.allowed = True
             portal_user.save(update_fields=["allowed", "updated_at"])
-        link = _issue_link(portal_user, TokenPurpose.INVITE, timedelta(hours=hours), created_by=actor)
-        business = contact.workspace.name
-        try:
-            send_mail(subject=f"{business} invited you to their client portal",
-                      message=f"Hello {contact.first_name},\n\n{business} gave you a login to their client portal, "
-                              f"where you can see your projects, invoices and contracts and message them.\n\n"
-                              f"Choose your password here (the link works once, for {hours} hours):\n{link}\n\n"
-                              f"Afterwards, sign in at {portal_link(contact.workspace)}\n",
-                      from_email=None, recipient_list=[contact.email])
-        except Exception as exc:  # raising rolls the token back: it would be a link nobody received
-            log.warning("portal invitation to contact %s could not be sent: %s", contact.pk, exc)
-            raise FieldError(email=f"The invitation could not be sent ({type(exc).__name__}). Check the mail "
-                                   "settings (EMAIL_HOST) and try again.") from None
+        _issue_link(portal_user, TokenPurpose.INVITE, timedelta(hours=hours), created_by=actor, raw=raw)
         audit_record(workspace=contact.workspace, action="portal_invited", subject=SUBJECT, actor=actor,
                      detail=f"{contact.name} <{contact.email}>, link valid {hours} h")
     return portal_user
@@ -149,8 +164,6 @@ def invite_send(*, contact: Contact, actor) -> PortalUser:
 def reset_request(*, workspace, email: str) -> None:
     """Email a reset link when `email` has a portal login with access. Says nothing either way (no
     way to find out who has a login), and sends at most RESETS_PER_HOUR an hour."""
-    from hubwire.portal.auth import access_problem, find_portal_user, normalize_email
-
     portal_user = find_portal_user(workspace, normalize_email(email))
     if portal_user is None or access_problem(portal_user):
         return
@@ -176,14 +189,12 @@ class LinkInvalid(Exception):
 
 
 def link_check(workspace, raw: str) -> PortalToken:
-    from hubwire.portal.models import hash_token
-
     token = (PortalToken.objects.select_related("portal_user__contact__account", "portal_user__workspace")
              .filter(token_hash=hash_token(raw), portal_user__workspace=workspace).first())
     if token is None:
         raise LinkInvalid("This link is not valid. Ask for a new one.")
     if token.used_at:
-        raise LinkInvalid("This link has already been used. Sign in, or reset your password for a new link.")
+        raise LinkInvalid(LINK_USED)
     if token.expires_at <= timezone.now():
         raise LinkInvalid("This link has expired. Reset your password, or ask for a new invitation.")
     return token
@@ -191,13 +202,11 @@ def link_check(workspace, raw: str) -> PortalToken:
 
 def link_use(*, workspace, raw: str, password: str, confirm: str) -> PortalUser:
     """Set the password through an invitation or reset link, which is then used up."""
-    from hubwire.portal.auth import access_problem
-
     with transaction.atomic():
         token = link_check(workspace, raw)
         token = PortalToken.objects.select_for_update().get(pk=token.pk)
         if token.used_at:  # a second tab posting at the same moment
-            raise LinkInvalid("This link has already been used. Sign in, or reset your password for a new link.")
+            raise LinkInvalid(LINK_USED)
         portal_user = PortalUser.objects.select_related("contact__account", "workspace").get(pk=token.portal_user_id)
         if problem := access_problem(portal_user):
             raise LinkInvalid(f"{problem} Ask {workspace.name} if you think this is a mistake.")
@@ -217,8 +226,6 @@ def _check_new_password(portal_user: PortalUser, password: str, confirm: str) ->
 
 def password_change(*, client: Client, request, current: str, password: str, confirm: str) -> None:
     """The client changes their password (required after the team set one). Other sessions end."""
-    from django.contrib.auth.hashers import check_password
-
     portal_user = client.portal_user
     if not check_password(current or "", portal_user.password):
         raise FieldError(current="This is not your current password.")

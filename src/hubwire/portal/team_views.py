@@ -13,6 +13,7 @@ from hubwire.core.tenancy import get_scoped
 from hubwire.crm.models import Account, Contact
 from hubwire.portal import selectors, services
 from hubwire.portal.forms import SetPasswordForm
+from hubwire.portal.models import PortalAccess
 
 TAB = "integrations:tab"
 
@@ -39,7 +40,7 @@ def access(request, account_id: int):
 
 def _manage_page(request, account, *, errors_for=None, errors=None, status=200):
     return render(request, "portal/manage.html", {
-        "account": account, "rows": selectors.contacts(account), "portal_on": selectors.account_portal_on(account),
+        "account": account, "rows": selectors.contacts(account), "portal_on": PortalAccess.is_on(account.pk),
         "portal_link": services.portal_link(request.workspace), "sign_ins": selectors.recent_sign_ins(account),
         "errors_for": errors_for, "errors": errors or {},
     }, status=status)
@@ -90,7 +91,7 @@ def contact_password(request, contact_id: int):
     form = SetPasswordForm(request.POST)
     try:
         if not form.is_valid():
-            raise FieldError({f: " ".join(e) for f, e in form.errors.items()})
+            raise FieldError.from_form(form)
         services.password_set(contact=contact, password=form.cleaned_data["password"],
                               must_change=form.cleaned_data["must_change"], actor=request.user)
     except FieldError as exc:

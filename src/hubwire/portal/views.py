@@ -1,8 +1,7 @@
 """The Client Portal: what a client of the business sees, under /portal/<workspace>/. Every page
 goes through client_required (the session and access, re-checked each time) and reads through the
-client_* selectors (their own account only)."""
+client_* selectors (their own account only): another account's id is a 404, like a missing one."""
 
-import httpx
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,14 +9,14 @@ from django.views.decorators.http import require_POST
 
 from hubwire.core.errors import FieldError
 from hubwire.core.models import Workspace
+from hubwire.crm.forms import MessageForm
 from hubwire.crm.services.common import Conflict
-from hubwire.integrations.http import ProviderError
 from hubwire.payments.selectors import online_payment
 from hubwire.payments.services import PaymentUnavailable, checkout_start
 from hubwire.portal import selectors, services
 from hubwire.portal.auth import authenticate, current_client, end_session, record_link_sign_in, start_session
 from hubwire.portal.decorators import client_required
-from hubwire.portal.forms import ChangePasswordForm, MessageForm, NewPasswordForm, ResetForm, SignInForm
+from hubwire.portal.forms import ChangePasswordForm, NewPasswordForm, ResetForm, SignInForm
 from hubwire.portal.throttle import remember_device
 
 
@@ -26,11 +25,6 @@ def _render(request, template: str, context: dict | None = None, status: int = 2
     if base["client"]:
         base["unread"] = selectors.client_unread(base["client"])
     return render(request, template, {**base, **(context or {})}, status=status)
-
-
-def _field_errors(form, exc: FieldError) -> None:
-    for field, message in exc.errors.items():
-        form.add_error(field if field in form.fields else None, message)
 
 
 def _safe_next(request, workspace) -> str:
@@ -95,7 +89,7 @@ def set_password(request, workspace_id: int, token: str):
         except services.LinkInvalid as exc:
             return _render(request, "portal/set_password.html", {"invalid": str(exc)}, status=410)
         except FieldError as exc:
-            _field_errors(form, exc)
+            exc.add_to(form)
         else:
             start_session(request, portal_user)
             record_link_sign_in(request, portal_user)
@@ -114,7 +108,7 @@ def change_password(request, workspace_id: int):
         try:
             services.password_change(client=request.client, request=request, **form.cleaned_data)
         except FieldError as exc:
-            _field_errors(form, exc)
+            exc.add_to(form)
         else:
             return redirect(reverse("portal:home", args=[workspace_id]) + "?password_changed=1")
     return _render(request, "portal/change_password.html", {"form": form,
@@ -142,7 +136,7 @@ def projects(request, workspace_id: int):
 
 @client_required
 def project(request, workspace_id: int, pk: int):
-    obj = selectors.client_object(selectors.client_projects(request.client), pk)
+    obj = get_object_or_404(selectors.client_projects(request.client), pk=pk)
     return _render(request, "portal/project.html", {"project": obj})
 
 
@@ -153,17 +147,17 @@ def invoices(request, workspace_id: int):
 
 @client_required
 def invoice(request, workspace_id: int, pk: int):
-    obj = selectors.client_object(selectors.client_invoices(request.client).prefetch_related("lines", "payments"), pk)
+    obj = get_object_or_404(selectors.client_invoices(request.client).prefetch_related("lines", "payments"), pk=pk)
     return _render(request, "portal/invoice.html", {"invoice": obj, "online": online_payment(obj)})
 
 
 @require_POST
 @client_required
 def invoice_pay(request, workspace_id: int, pk: int):
-    obj = selectors.client_object(selectors.client_invoices(request.client), pk)
+    obj = get_object_or_404(selectors.client_invoices(request.client), pk=pk)
     try:
         checkout = checkout_start(invoice=obj, actor=None, return_to="portal")
-    except (PaymentUnavailable, ProviderError, httpx.HTTPError) as exc:
+    except PaymentUnavailable as exc:  # checkout_start turns provider and transport errors into it
         online = online_payment(obj)
         return _render(request, "portal/invoice.html", {"invoice": obj, "online": online, "error": str(exc)},
                        status=409)
@@ -177,7 +171,7 @@ def contracts(request, workspace_id: int):
 
 @client_required
 def contract(request, workspace_id: int, pk: int):
-    obj = selectors.client_object(selectors.client_contracts(request.client), pk)
+    obj = get_object_or_404(selectors.client_contracts(request.client), pk=pk)
     error, status = "", 200
     if request.method == "POST":
         if request.POST.get("agree") != "on":
@@ -200,7 +194,7 @@ def messages(request, workspace_id: int):
             try:
                 services.client_message(client=request.client, body=form.cleaned_data["body"])
             except FieldError as exc:
-                _field_errors(form, exc)
+                exc.add_to(form)
             else:
                 return redirect("portal:messages", workspace_id)
         status = 400

@@ -30,9 +30,9 @@ class ClientPortal(Provider):
 
     def card(self, workspace, connections) -> Card:
         from hubwire.integrations.models import STATUS_COLOUR, ConnectionStatus
-        from hubwire.portal.selectors import stats
+        from hubwire.portal.selectors import setup_state
 
-        s = stats(workspace)
+        s = setup_state(workspace)  # no sign-in counts: the card is on every Integrations page
         counts = (f"{s['accounts_on']} account{'s' if s['accounts_on'] != 1 else ''}, "
                   f"{s['users']} user{'s' if s['users'] != 1 else ''}, {s['unread']} unread")
         if s["can_sign_in"]:

@@ -124,9 +124,9 @@ class Command(BaseCommand):
     def print_banner(self, host: str, port: int) -> None:
         creds = load_credentials()
         lines = [f"URL: http://{shown_host(host)}:{port}/"]
-        if creds and Workspace.objects.filter(name="Northwind Studio").exists():
+        demo = Workspace.objects.filter(name="Northwind Studio").order_by("pk").first()
+        if creds and demo:
             lines += [f"Login: {creds['email']} / {creds['password']}", f"API key: {creds['api_key']}"]
-            demo = Workspace.objects.filter(name="Northwind Studio").order_by("pk").first()
             lines.append(f"Client Portal: http://{shown_host(host)}:{port}/portal/{demo.pk}/ (turn it on for an account "
                          "under Integrations → Client Portal, then let a contact in)")
         else:
