@@ -50,7 +50,8 @@ def workspace(owner):
 
 @pytest.fixture
 def member(workspace):
-    return member_add(workspace=workspace, email="member@example.test", password=PASSWORD, role=Role.MEMBER).user
+    user = User.objects.create_user("member@example.test", PASSWORD)
+    return member_add(workspace=workspace, user=user, role=Role.MEMBER).user
 
 
 @pytest.fixture

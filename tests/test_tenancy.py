@@ -48,7 +48,7 @@ def object_posts(objects) -> list[str]:
     return urls
 
 
-COLLECTION_PAGES = ["/", "/team/", "/events/", "/messages/", "/integrations/", "/integrations/audit/"] + [f"/integrations/{key}/" for key in PROVIDERS] + [f"/{key}/" for key in RESOURCES] + [f"/{key}/new/" for key in RESOURCES]
+COLLECTION_PAGES = ["/", "/team/", "/password/change/", "/events/", "/messages/", "/integrations/", "/integrations/audit/"] + [f"/integrations/{key}/" for key in PROVIDERS] + [f"/{key}/" for key in RESOURCES] + [f"/{key}/new/" for key in RESOURCES]
 
 
 @pytest.mark.parametrize("who", ["owner", "member"])

@@ -33,7 +33,8 @@ def seed_demo() -> dict:
     password = secrets.token_urlsafe(12)
     owner = User.objects.create_user(OWNER_EMAIL, password, full_name="Nora Northwind", is_staff=True, is_superuser=True)
     ws = workspace_create(name="Northwind Studio", owner=owner)
-    member_add(workspace=ws, email=MEMBER_EMAIL, password=secrets.token_urlsafe(12), role=Role.MEMBER, full_name="Sam Member")
+    sam = User.objects.create_user(MEMBER_EMAIL, secrets.token_urlsafe(12), full_name="Sam Member")
+    member_add(workspace=ws, user=sam, role=Role.MEMBER)
     _, api_key = ApiKey.issue(workspace=ws, name="Demo key")
     kw = {"workspace": ws, "actor": SEED}
 

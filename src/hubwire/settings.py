@@ -61,6 +61,13 @@ HUBWIRE_PORTAL_THROTTLE_PER_IP = int(os.environ.get("HUBWIRE_PORTAL_THROTTLE_PER
 HUBWIRE_PORTAL_INVITE_HOURS = int(os.environ.get("HUBWIRE_PORTAL_INVITE_HOURS", "72"))
 HUBWIRE_PORTAL_RESET_MINUTES = int(os.environ.get("HUBWIRE_PORTAL_RESET_MINUTES", "60"))
 HUBWIRE_PORTAL_SESSION_HOURS = int(os.environ.get("HUBWIRE_PORTAL_SESSION_HOURS", "12"))
+# The team's sign-in, throttled the same way as the portal's (core/throttle.py); how long a team
+# invitation link lasts. Password reset links last PASSWORD_RESET_TIMEOUT seconds (Django's, 1 hour here).
+HUBWIRE_TEAM_THROTTLE_WINDOW = int(os.environ.get("HUBWIRE_TEAM_THROTTLE_WINDOW", "900"))
+HUBWIRE_TEAM_THROTTLE_PER_EMAIL = int(os.environ.get("HUBWIRE_TEAM_THROTTLE_PER_EMAIL", "5"))
+HUBWIRE_TEAM_THROTTLE_PER_IP = int(os.environ.get("HUBWIRE_TEAM_THROTTLE_PER_IP", "30"))
+HUBWIRE_TEAM_INVITE_HOURS = int(os.environ.get("HUBWIRE_TEAM_INVITE_HOURS", "72"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("HUBWIRE_TEAM_RESET_SECONDS", "3600"))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -20,6 +20,7 @@ def workspace_required(view=None, *, manage: bool = False):
                 raise PermissionDenied("Only the workspace's owners and admins can do this.")
             return func(request, *args, **kwargs)
 
+        wrapper.manage_only = manage  # read by the access-matrix test, which must cover every such route
         return wrapper
 
     return decorator(view) if view else decorator

@@ -1,24 +1,55 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 
-from hubwire.core.models import Role
+from hubwire.core import signin
+from hubwire.core.models import Role, SignInOutcome
+from hubwire.core.throttle import wait_message
 
 
 class EmailLoginForm(AuthenticationForm):
+    """Django's sign-in form, throttled before the password is checked and every attempt recorded."""
+
     username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    wait = 0  # seconds, when throttled
+    device = ""
+
+    def clean(self):
+        email = signin.normalize_email(self.cleaned_data.get("username"))
+        if not email or not self.cleaned_data.get("password"):
+            return super().clean()  # a field is missing: no attempt to count
+        self.device = signin.DEVICES.device(self.request, email)
+        self.wait = signin.wait_before(self.request, email, self.device)
+        if self.wait:
+            signin.record(self.request, email, self.device, SignInOutcome.THROTTLED)
+            raise ValidationError(wait_message(self.wait, "reset your password by email"), code="throttled")
+        try:
+            return super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login":
+                signin.record(self.request, email, self.device, SignInOutcome.BAD_CREDENTIALS)
+            raise
 
 
-class AddMemberForm(forms.Form):
-    email = forms.EmailField()
-    full_name = forms.CharField(max_length=200, required=False)
+class InviteForm(forms.Form):
+    email = forms.EmailField(help_text="They get a link to join; it works once, and they choose their own password.")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
-    password = forms.CharField(widget=forms.PasswordInput, help_text="They can change it after signing in.")
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        validate_password(password)
-        return password
+
+class JoinForm(forms.Form):
+    """A new login from an invitation: the person's name and the password they choose."""
+
+    full_name = forms.CharField(max_length=200, label="Your name")
+    password = forms.CharField(label="Choose a password", strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password_again = forms.CharField(label="The same password again", strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password") and cleaned.get("password_again") and cleaned["password"] != cleaned["password_again"]:
+            self.add_error("password_again", "The two passwords differ.")
+        return cleaned
 
 
 class ApiKeyForm(forms.Form):

@@ -109,3 +109,70 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
+
+
+class SignInOutcome(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    BAD_CREDENTIALS = "bad_credentials", "Wrong email or password"
+    THROTTLED = "throttled", "Refused: too many failed attempts"
+
+
+class SignInAttempt(models.Model):
+    """What the throttle (core/throttle.py) counts, for any kind of login: one attempt to sign in."""
+
+    email = models.CharField(max_length=254, help_text="As typed, lower-cased.")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    # The browser's known-device id when it carried a valid one for this email (see core/throttle.py).
+    device = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+class TeamSignIn(SignInAttempt):
+    """One attempt to sign in to hubwire as a team user."""
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(max_length=20, choices=SignInOutcome.choices)
+
+    class Meta(SignInAttempt.Meta):
+        indexes = [models.Index(fields=["email", "device", "created_at"]), models.Index(fields=["ip", "created_at"])]
+
+
+def new_link_token() -> str:
+    """The secret of a link mailed to someone (an invitation, a reset): 256 bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_link_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class TeamInvitation(models.Model):
+    """An invitation to join a workspace's team, mailed as a single-use link that expires. Only the
+    link token's SHA-256 is kept. Whoever accepts chooses their own password, or signs in to the
+    login they already have: no one on a team ever sets or learns another person's password."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "email"])]
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    def __str__(self) -> str:
+        return f"invitation of {self.email} to {self.workspace}"

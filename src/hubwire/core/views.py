@@ -1,22 +1,97 @@
+from django.conf import settings
 from django.contrib import messages as flash
-from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
+from django.contrib.auth import login as auth_login, views as auth_views
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from hubwire.core import signin
 from hubwire.core.decorators import workspace_required
 from hubwire.core.errors import FieldError
-from hubwire.core.forms import AddMemberForm, ApiKeyForm, EmailLoginForm
-from hubwire.core.models import ApiKey, Membership
-from hubwire.core.services import api_key_issue, api_key_revoke, member_add
+from hubwire.core.forms import ApiKeyForm, EmailLoginForm, InviteForm, JoinForm
+from hubwire.core.models import ApiKey, Membership, SignInOutcome, TeamInvitation, User
+from hubwire.core.services import (api_key_issue, api_key_revoke, invitation_accept_existing, invitation_accept_new,
+                                   invitation_find, invitation_problem, invitation_revoke, member_invite,
+                                   open_invitations)
 from hubwire.core.tenancy import get_scoped, scoped
 from hubwire.crm.models import Activity, Appointment, AppointmentStatus, Invoice, InvoiceStatus, Lead, Message
 
 
 class LoginView(auth_views.LoginView):
+    """Django's sign-in, throttled (EmailLoginForm): a refused attempt answers 429 with Retry-After,
+    and a browser that signs in is remembered, so a stranger's guessing never locks it out."""
+
     template_name = "core/login.html"
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        signin.record(self.request, user.email, form.device, SignInOutcome.SIGNED_IN, user)
+        signin.DEVICES.remember(response, user.email, form.device)
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.wait:
+            response.status_code, response["Retry-After"] = 429, str(form.wait)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's: the new password ends every other session of the user (this one follows it)."""
+
+    template_name = "core/password_change.html"
+    success_url = reverse_lazy("team")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        signin.audit_for_user(self.request.user, "password_changed", actor=self.request.user)
+        flash.success(self.request, "Password changed. Your other sessions have been signed out.")
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's. The link in the email starts with HUBWIRE_BASE_URL, never with the Host header the
+    request carried (a forged Host would otherwise send a victim a link to someone else's server)."""
+
+    template_name = "core/password_reset.html"
+    email_template_name = "core/password_reset_email.txt"
+    subject_template_name = "core/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        self.extra_email_context = {"base_url": settings.HUBWIRE_BASE_URL, "valid_for": _valid_for()}
+        return super().form_valid(form)
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "core/password_reset_sent.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "valid_for": _valid_for()}
+
+
+def _valid_for() -> str:
+    minutes = settings.PASSWORD_RESET_TIMEOUT // 60
+    return f"{minutes // 60} hour{'s' if minutes // 60 != 1 else ''}" if minutes % 60 == 0 else f"{minutes} minutes"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, signing the person in afterwards and remembering the browser (a way past the throttle)."""
+
+    template_name = "core/password_reset_confirm.html"
+    post_reset_login = True
+    success_url = reverse_lazy("dashboard")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        signin.audit_for_user(form.user, "password_reset", actor=form.user)
+        signin.DEVICES.remember(response, form.user.email)
+        flash.success(self.request, "Your new password is set, and you are signed in.")
+        return response
 
 
 @workspace_required
@@ -35,20 +110,70 @@ def dashboard(request):
 
 @workspace_required
 def team(request):
-    form = AddMemberForm(request.POST or None)
+    form = InviteForm(request.POST or None)
+    status = 200
     if request.method == "POST":
         if not request.membership.can_manage:
-            return render(request, "core/forbidden.html", {"reason": "Only owners and admins can add team members."}, status=403)
-        if form.is_valid():
-            try:
-                member_add(workspace=request.workspace, **form.cleaned_data)
-            except FieldError as exc:
-                exc.add_to(form)
-            else:
-                flash.success(request, f"{form.cleaned_data['email']} added to the team.")
-                return redirect("team")
+            return render(request, "core/forbidden.html", {"reason": "Only owners and admins can invite team members."},
+                          status=403)
+        try:
+            if not form.is_valid():
+                raise FieldError.from_form(form)
+            member_invite(inviter=request.membership, **form.cleaned_data)
+        except FieldError as exc:
+            exc.add_to(form)
+            status = 400
+        else:
+            # The same words whether or not the email has a hubwire login already.
+            flash.success(request, f"Invitation sent to {form.cleaned_data['email']}. The link works once, for "
+                                   f"{settings.HUBWIRE_TEAM_INVITE_HOURS} hours.")
+            return redirect("team")
     members = Membership.objects.filter(workspace=request.workspace).select_related("user").order_by("role", "user__email")
-    return render(request, "core/team.html", {"members": members, "form": form})
+    invitations = open_invitations(request.workspace) if request.membership.can_manage else []
+    return render(request, "core/team.html", {"members": members, "form": form, "invitations": invitations},
+                  status=status)
+
+
+@workspace_required(manage=True)
+@require_POST
+def invitation_revoke_view(request, pk):
+    invitation = get_object_or_404(TeamInvitation, pk=pk, workspace=request.workspace)
+    invitation_revoke(invitation=invitation, actor=request.user)
+    flash.success(request, f"The invitation to {invitation.email} no longer works.")
+    return redirect("team")
+
+
+def team_join(request, token):
+    """The page an invitation link opens. Someone without a login chooses a password here; someone
+    with one signs in first (as the invited email) and then accepts."""
+    invitation = invitation_find(token)
+    if problem := invitation_problem(invitation):
+        return render(request, "core/join.html", {"problem": problem}, status=404 if invitation is None else 410)
+    has_login = User.objects.filter(email=invitation.email).exists()
+    form = JoinForm(request.POST or None) if not has_login else None
+    context = {"invitation": invitation, "has_login": has_login, "form": form}
+    if has_login and not request.user.is_authenticated:
+        return render(request, "core/join.html", {**context, "sign_in_url": reverse("login") + "?next=" + request.path})
+    if request.method == "POST":
+        try:
+            if has_login:
+                membership = invitation_accept_existing(raw=token, user=request.user)
+            else:
+                if not form.is_valid():
+                    raise FieldError.from_form(form)
+                membership = invitation_accept_new(raw=token, full_name=form.cleaned_data["full_name"],
+                                                   password=form.cleaned_data["password"])
+                auth_login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        except FieldError as exc:
+            if form is None or "invitation" in exc.errors:
+                context["problem"] = exc.errors.get("invitation") or " ".join(exc.errors.values())
+            else:
+                exc.add_to(form)
+            return render(request, "core/join.html", context, status=400)
+        request.session["workspace_id"] = membership.workspace_id
+        flash.success(request, f"Welcome to {membership.workspace}.")
+        return redirect("dashboard")
+    return render(request, "core/join.html", context)
 
 
 @workspace_required(manage=True)

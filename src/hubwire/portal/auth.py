@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from hubwire.core.throttle import client_ip, wait_message
 from hubwire.crm.models import Account, Contact
 from hubwire.portal import throttle
 from hubwire.portal.models import PortalAccess, PortalSignIn, PortalUser, SignInOutcome
@@ -73,15 +74,13 @@ def _record(workspace, email, ip, device, outcome, portal_user=None) -> None:
 
 def authenticate(request, workspace, email: str, password: str) -> SignInResult:
     """Check a sign-in attempt (throttled, recorded). Does not start the session: see `start_session`."""
-    email, ip = normalize_email(email), throttle.client_ip(request)
+    email, ip = normalize_email(email), client_ip(request)
     portal_user = find_portal_user(workspace, email)
     device = throttle.known_device(request, portal_user)
     wait = throttle.wait_seconds(workspace=workspace, email=email, ip=ip, device=device)
     if wait:
         _record(workspace, email, ip, device, SignInOutcome.THROTTLED, portal_user)
-        minutes = max(1, round(wait / 60))
-        return SignInResult(error=f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}, "
-                                  "or reset your password by email.", wait=wait)
+        return SignInResult(error=wait_message(wait, "reset your password by email"), wait=wait)
     if portal_user is not None and portal_user.password:
         def upgrade(raw):  # re-hash with current parameters (argon2 settings move on)
             PortalUser.objects.filter(pk=portal_user.pk).update(password=make_password(raw))
@@ -107,7 +106,7 @@ def _record_success(workspace, email, ip, device, portal_user, outcome=SignInOut
 
 def record_link_sign_in(request, portal_user: PortalUser) -> None:
     """An invitation or reset link signed the client in: a sign-in like any other."""
-    _record_success(portal_user.workspace, portal_user.contact.email.lower(), throttle.client_ip(request), "",
+    _record_success(portal_user.workspace, portal_user.contact.email.lower(), client_ip(request), "",
                     portal_user, SignInOutcome.SIGNED_IN_BY_LINK)
 
 

@@ -5,13 +5,10 @@ through a session of their own (see session.py). Access is a chain checked on ev
 account's portal is on, the contact is allowed, and the session belongs to the contact's current
 password and access (`session_version`)."""
 
-import hashlib
-import secrets
-
 from django.db import models
 from django.utils import timezone
 
-from hubwire.core.models import User, Workspace
+from hubwire.core.models import SignInAttempt, User, Workspace, hash_link_token, new_link_token
 from hubwire.crm.models import Account, Contact
 
 
@@ -58,14 +55,6 @@ class TokenPurpose(models.TextChoices):
     RESET = "reset", "Password reset"
 
 
-def new_raw_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 class PortalToken(models.Model):
     """A single-use link sent by email (an invitation or a password reset). Only its SHA-256 is kept."""
 
@@ -81,8 +70,8 @@ class PortalToken(models.Model):
     def issue(cls, *, portal_user: PortalUser, purpose: str, lifetime, created_by=None,
               raw: str = "") -> tuple["PortalToken", str]:
         """A new token (`raw`, when the link was already made, e.g. mailed before this write)."""
-        raw = raw or new_raw_token()
-        token = cls.objects.create(portal_user=portal_user, purpose=purpose, token_hash=hash_token(raw),
+        raw = raw or new_link_token()
+        token = cls.objects.create(portal_user=portal_user, purpose=purpose, token_hash=hash_link_token(raw),
                                    expires_at=timezone.now() + lifetime, created_by=created_by)
         return token, raw
 
@@ -98,19 +87,13 @@ class SignInOutcome(models.TextChoices):
 SIGNED_IN = [SignInOutcome.SIGNED_IN, SignInOutcome.SIGNED_IN_BY_LINK]
 
 
-class PortalSignIn(models.Model):
+class PortalSignIn(SignInAttempt):
     """One sign-in attempt, successful or not. Failures drive the throttle; successes are "recent logins"."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     portal_user = models.ForeignKey(PortalUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="sign_ins")
-    email = models.CharField(max_length=254, help_text="As typed, lower-cased.")
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    # The browser's known-device id when it carried a valid one for this email (see throttle.py).
-    device = models.CharField(max_length=64, blank=True)
     outcome = models.CharField(max_length=20, choices=SignInOutcome.choices)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(SignInAttempt.Meta):
         indexes = [models.Index(fields=["workspace", "email", "created_at"]),
                    models.Index(fields=["ip", "created_at"])]

@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from hubwire.core.audit import audit_record
 from hubwire.core.errors import FieldError
+from hubwire.core.models import hash_link_token, new_link_token
 from hubwire.crm.models import Account, Contact, MessageDirection
 from hubwire.crm.services.work import contract_accept, conversation_mark_read, message_post
 from hubwire.portal.auth import Client, access_problem, bump_sessions, find_portal_user, normalize_email
-from hubwire.portal.models import PortalAccess, PortalToken, PortalUser, TokenPurpose, hash_token, new_raw_token
+from hubwire.portal.models import PortalAccess, PortalToken, PortalUser, TokenPurpose
 
 log = logging.getLogger(__name__)
 SUBJECT = "portal"
@@ -135,7 +136,7 @@ def invite_send(*, contact: Contact, actor) -> PortalUser:
     _login_problems(contact)
     # The mail goes first, outside any transaction: no database lock waits on the mail server. The
     # token is written only once the mail is out, so a failed send leaves nothing behind.
-    raw, business = new_raw_token(), contact.workspace.name
+    raw, business = new_link_token(), contact.workspace.name
     try:
         send_mail(subject=f"{business} invited you to their client portal",
                   message=f"Hello {contact.first_name},\n\n{business} gave you a login to their client portal, "
@@ -190,7 +191,7 @@ class LinkInvalid(Exception):
 
 def link_check(workspace, raw: str) -> PortalToken:
     token = (PortalToken.objects.select_related("portal_user__contact__account", "portal_user__workspace")
-             .filter(token_hash=hash_token(raw), portal_user__workspace=workspace).first())
+             .filter(token_hash=hash_link_token(raw), portal_user__workspace=workspace).first())
     if token is None:
         raise LinkInvalid("This link is not valid. Ask for a new one.")
     if token.used_at:
