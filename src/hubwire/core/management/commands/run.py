@@ -73,7 +73,9 @@ class Command(BaseCommand):
         commands = {
             "web": [python, "-m", "gunicorn", "hubwire.wsgi:application", "--bind", f"{host}:{port}",
                     "--workers", str(web_workers), "--threads", "4", "--graceful-timeout", "10",
-                    "--error-logfile", "-", "--log-level", "warning"],
+                    # No access log; the error log goes through hubwire's redaction like every other line.
+                    "--error-logfile", "-", "--log-level", "warning",
+                    "--logger-class", "hubwire.core.gunicorn_logging.RedactingLogger"],
             "worker": [python, "-m", "celery", "-A", "hubwire", "--quiet", "worker", "--loglevel", "WARNING",
                        "--concurrency", str(worker_concurrency), "--hostname", f"hubwire-{port}@%h"],
             "beat": [python, "-m", "celery", "-A", "hubwire", "--quiet", "beat", "--loglevel", "WARNING",
