@@ -18,7 +18,7 @@ from django.core import signing
 from django.utils import timezone
 
 from hubwire.portal.models import PortalSignIn, SignInOutcome
-from hubwire.portal.session import DEVICE_COOKIE
+from hubwire.portal.session import DEVICE_COOKIE, set_portal_cookie
 
 DEVICE_SALT = "hubwire.portal.device"
 DEVICE_MAX_AGE = 365 * 24 * 3600
@@ -43,11 +43,8 @@ def known_device(request, portal_user) -> str:
 
 
 def remember_device(response, portal_user, device: str) -> None:
-    from hubwire.portal.session import PREFIX
-
     value = signing.dumps({"u": portal_user.pk, "d": device or secrets.token_hex(16)}, salt=DEVICE_SALT)
-    response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_MAX_AGE, path=PREFIX,
-                        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
+    set_portal_cookie(response, DEVICE_COOKIE, value, max_age=DEVICE_MAX_AGE)
 
 
 def wait_seconds(*, workspace, email: str, ip: str | None, device: str) -> int:
