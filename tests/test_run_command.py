@@ -1,5 +1,6 @@
 """`hubwire run` on a fresh var/ directory: migrates, seeds the demo, starts web + worker + beat,
-prints the URL, login and API key, serves them, and stops every process on Ctrl-C (SIGINT)."""
+prints the URL, login and API key, serves them, and stops every process on Ctrl-C (SIGINT); killed
+outright (kill -9), it takes every process it started with it; a port still held says by whom."""
 
 import os
 import signal
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from hubwire.core.management.commands.run import port_free
 
 
 BIN = Path(sys.executable).parent
@@ -43,11 +46,51 @@ def processes_mentioning(text: str) -> list[str]:
             if text in line and "ps -ww" not in line and line.split(None, 1)[0] not in mine]
 
 
-def test_run_serves_the_demo_and_stops_cleanly(tmp_path):
-    port = free_port()
+def run_env(tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY")}
     env = {k: v for k, v in env.items() if k != "HUBWIRE_BASE_URL"}
     env.update(HUBWIRE_VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1", HUBWIRE_SANDBOX="1")  # as `make run`
+    return env
+
+
+def proc_stat(pid: int) -> list[str] | None:
+    """state, ppid, … of a process from /proc (None once it is gone)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := proc_stat(int(entry.name))):
+            children.setdefault(int(stat[1]), []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        found.update(kids)
+        todo += kids
+    return found
+
+
+def running(pid: int) -> bool:
+    stat = proc_stat(pid)
+    return stat is not None and stat[0] != "Z"
+
+
+def wait_until(condition, seconds: float = 120) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def test_run_serves_the_demo_and_stops_cleanly(tmp_path):
+    port = free_port()
+    env = run_env(tmp_path)
     proc = subprocess.Popen([str(BIN / "hubwire"), "run", "--port", str(port)], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=open(tmp_path / "stderr.log", "w"))
     try:
@@ -95,3 +138,54 @@ def test_run_serves_the_demo_and_stops_cleanly(tmp_path):
     assert processes_mentioning(str(port)) == []
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/login/")
+
+
+def test_killed_outright_run_takes_all_its_processes_with_it_and_a_second_run_names_the_first(tmp_path):
+    port = free_port()
+    env = run_env(tmp_path)
+    # In a process group of its own, as `make run` in a terminal: kill -9 of that group is what a
+    # terminal closing or `kill -9 -<pgid>` does.
+    proc = subprocess.Popen([str(BIN / "hubwire"), "run", "--port", str(port), "--web-workers", "2",
+                             "--worker-concurrency", "2"], env=env, text=True, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=open(tmp_path / "stderr.log", "w"))
+    try:
+        assert read_banner(proc, time.monotonic() + 120).get("URL") == f"http://127.0.0.1:{port}/"
+        # gunicorn + 2 workers, the Celery worker + 2 pool processes, beat
+        assert wait_until(lambda: len(descendants(proc.pid)) >= 7), descendants(proc.pid)
+        started = descendants(proc.pid)
+
+        second = subprocess.run([str(BIN / "hubwire"), "run", "--port", str(port)], env=env, text=True,
+                                capture_output=True, timeout=120)
+        assert second.returncode != 0
+        assert f"in use by hubwire run (pid {proc.pid}), still running" in second.stderr, second.stderr
+        assert f"`kill {proc.pid}`" in second.stderr
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert wait_until(lambda: not any(running(pid) for pid in started)), \
+        [pid for pid in started if running(pid)]
+    assert wait_until(lambda: port_free("127.0.0.1", port))
+
+
+def test_a_port_held_by_what_an_earlier_run_left_behind_names_it(tmp_path):
+    from hubwire.core.supervision import forget_run, record_run  # what `hubwire run` records of its processes
+
+    port = free_port()
+    holder = subprocess.Popen([sys.executable, "-c", f"""
+import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", {port})); s.listen(); print("listening", flush=True); time.sleep(600)
+"""], stdout=subprocess.PIPE, text=True)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    try:
+        assert holder.stdout.readline() == "listening\n"
+        record_run(port, {"run": gone.pid, "web": holder.pid})  # as the earlier run, killed, left it
+        answer = subprocess.run([str(BIN / "hubwire"), "run", "--port", str(port)], text=True, capture_output=True,
+                                timeout=120)
+        assert answer.returncode != 0
+        assert (f"an earlier hubwire run (pid {gone.pid}, no longer running) left web (pid {holder.pid}) behind. "
+                f"Stop them with `kill {holder.pid}`.") in answer.stderr, answer.stderr
+    finally:
+        forget_run(port)
+        holder.kill()
+        holder.wait()

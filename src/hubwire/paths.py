@@ -1,7 +1,13 @@
-"""Where hubwire keeps its local state (SQLite files, the generated secret key, the broker)."""
+"""Where hubwire keeps its local state (SQLite files, the generated secret key, the broker), readable
+by its owner only: var/ is 0700 and every file a hubwire process creates is 0600."""
 
+import functools
 import os
 from pathlib import Path
+
+# Every hubwire process (the CLI, gunicorn, Celery, the tests) imports this module through the
+# settings: from here on it creates files 0600, SQLite's -wal and -shm files included.
+os.umask(0o077)
 
 
 def _default_var_dir() -> Path:
@@ -17,8 +23,17 @@ VAR_DIR = Path(os.environ.get("HUBWIRE_VAR_DIR") or _default_var_dir())
 
 
 def var_path(name: str) -> Path:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _private_var_dir()
     return VAR_DIR / name
+
+
+@functools.cache
+def _private_var_dir() -> None:
+    VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # A var/ made before hubwire kept it private (or by hand) is tightened, if it is ours to change.
+    info = VAR_DIR.stat()
+    if info.st_uid == os.geteuid() and info.st_mode & 0o077:
+        VAR_DIR.chmod(0o700)
 
 
 def read_or_create_secret(name: str, make) -> str:

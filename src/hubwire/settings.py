@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hubwire.core.middleware.SecureCookiesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -182,10 +183,18 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the apps when collectstatic has not run
 
+# Served over https when the base URL says so, or request by request when a proxy says so in
+# X-Forwarded-Proto (then SecureCookiesMiddleware makes that response's cookies Secure).
+SERVED_OVER_HTTPS = HUBWIRE_BASE_URL.startswith("https://")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HUBWIRE_BASE_URL.startswith("https://"))
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SERVED_OVER_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HUBWIRE_BEHIND_PROXY else None
+# Strict-Transport-Security: a year where https is possible (SecurityMiddleware sends it on https responses only).
+SECURE_HSTS_SECONDS = int(os.environ.get("HUBWIRE_HSTS_SECONDS") or
+                          (31_536_000 if HUBWIRE_BEHIND_PROXY or SERVED_OVER_HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HUBWIRE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_SSL_REDIRECT = env_bool("HUBWIRE_SSL_REDIRECT")
 
 # Mail goes to the console unless SMTP is configured (EMAIL_HOST set).
 if os.environ.get("EMAIL_HOST"):

@@ -11,10 +11,10 @@ urlpatterns = [
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", views.PasswordResetSentView.as_view(), name="password_reset_done"),
-    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password/reset/<uidb64>/<secret:token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("team/", views.team, name="team"),
     path("team/invitations/<int:pk>/revoke/", views.invitation_revoke_view, name="invitation_revoke"),
-    path("team/join/<str:token>/", views.team_join, name="team_join"),
+    path("team/join/<secret:token>/", views.team_join, name="team_join"),
     path("settings/api-keys/", views.api_keys, name="api_keys"),
     path("settings/api-keys/<int:pk>/revoke/", views.api_key_revoke_view, name="api_key_revoke"),
 ]

@@ -5,6 +5,6 @@ from hubwire.payments import views
 app_name = "payments"
 urlpatterns = [
     path("invoices/<int:pk>/pay/", views.pay_now, name="pay_now"),
-    path("pay/stripe/<str:token>/return/", views.stripe_return, name="stripe_return"),
-    path("pay/stripe/<str:token>/cancelled/", views.stripe_cancel, name="stripe_cancel"),
+    path("pay/stripe/<secret:token>/return/", views.stripe_return, name="stripe_return"),
+    path("pay/stripe/<secret:token>/cancelled/", views.stripe_cancel, name="stripe_cancel"),
 ]

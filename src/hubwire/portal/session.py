@@ -2,12 +2,10 @@
 team's. Signing in to one never signs anyone in to the other, and signing out of the portal leaves
 a team login in the same browser alone."""
 
-import time
 from importlib import import_module
 
 from django.conf import settings
 from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date
 
 PREFIX = "/portal/"
 COOKIE = "hubwire_portal"
@@ -31,8 +29,13 @@ class PortalSessionMiddleware:
             patch_vary_headers(response, ("Cookie",))
             if session.modified and not session.is_empty() and response.status_code < 500:
                 session.save()
-                age = session.get_expiry_age()
-                response.set_cookie(COOKIE, session.session_key, max_age=age, expires=http_date(time.time() + age),
-                                    path=PREFIX, secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
+                set_portal_cookie(response, COOKIE, session.session_key, max_age=session.get_expiry_age())
         return response
+
+
+def set_portal_cookie(response, name: str, value: str, *, max_age: int) -> None:
+    """A cookie of the portal's: sent to /portal/ only, out of scripts' reach, Secure as the team's session
+    cookie is (and on every https request, see hubwire.core.middleware.SecureCookiesMiddleware)."""
+    response.set_cookie(name, value, max_age=max_age, path=PREFIX, secure=settings.SESSION_COOKIE_SECURE,
+                        httponly=True, samesite="Lax")
 

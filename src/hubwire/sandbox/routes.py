@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from hubwire.core.redaction import mark_secret_path
 from hubwire.sandbox.models import Call, Fault
 
 
@@ -27,9 +28,12 @@ ROUTES: list[Route] = []
 ERROR_SHAPES: dict[str, object] = {}
 
 
-def route(host: str, methods: str, pattern: str):
+def route(host: str, methods: str, pattern: str, *, secret: str = ""):
+    """secret: the name of the pattern's group that is a credential (a link's token), kept out of logs."""
     def decorator(handler):
         ROUTES.append(Route(host, frozenset(methods.split()), re.compile(pattern + r"\Z"), handler))
+        if secret:
+            mark_secret_path(re.escape(host) + pattern, secret)
         return handler
 
     return decorator

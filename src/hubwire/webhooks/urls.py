@@ -15,5 +15,5 @@ urlpatterns = [
     path("webhooks/inbound/new/", views.inbound_new, name="inbound_new"),
     path("webhooks/inbound/<int:pk>/", views.inbound_detail, name="inbound"),
     path("webhooks/inbound/<int:pk>/<slug:action>/", views.inbound_action, name="inbound_action"),
-    path("hooks/in/<str:token>/", views.receive, name="receive"),
+    path("hooks/in/<secret:token>/", views.receive, name="receive"),
 ]

@@ -54,7 +54,7 @@ def form_context(account: StripeAccount, session: str, problems: list[str] = ())
                        "bank": "on file" if c.get("external_account") else "", "tos": bool(c.get("tos_acceptance.date"))}}
 
 
-@route(HOST, "GET", r"/setup/s/(?P<account_id>acct_\w+)/(?P<token>\w+)")
+@route(HOST, "GET", r"/setup/s/(?P<account_id>acct_\w+)/(?P<token>\w+)", secret="token")
 def onboarding_page(request, account_id: str, token: str):
     link = StripeObject.objects.filter(object_id=f"link_{token}", kind="account_link", account_id=account_id).first()
     if link is None:
@@ -69,7 +69,7 @@ def onboarding_page(request, account_id: str, token: str):
                   form_context(account, form_session(account_id, link.state["return_url"])))
 
 
-@route(HOST, "POST", r"/setup/s/(?P<account_id>acct_\w+)/(?P<token>\w+)")
+@route(HOST, "POST", r"/setup/s/(?P<account_id>acct_\w+)/(?P<token>\w+)", secret="token")
 def onboarding_submit(request, account_id: str, token: str):
     try:
         session = signing.loads(request.POST.get("session", ""), salt=_SALT, max_age=3600)

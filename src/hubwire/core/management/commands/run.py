@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from hubwire.core.models import Workspace
+from hubwire.core.supervision import die_with, forget_run, port_in_use_message, record_run
 from hubwire.demo import load_credentials, seed_demo
 from hubwire.paths import var_path
 
@@ -59,7 +60,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, host, web_workers, worker_concurrency, no_seed, **options):
         if not port_free(host, port):
-            raise CommandError(f"Port {port} on {host} is in use. Choose another with --port or PORT.")
+            raise CommandError(port_in_use_message(host, port))
         self.stdout.write("Preparing the database…")
         call_command("migrate", interactive=False, verbosity=0)
         if settings.HUBWIRE_SANDBOX:
@@ -73,18 +74,23 @@ class Command(BaseCommand):
         commands = {
             "web": [python, "-m", "gunicorn", "hubwire.wsgi:application", "--bind", f"{host}:{port}",
                     "--workers", str(web_workers), "--threads", "4", "--graceful-timeout", "10",
-                    "--error-logfile", "-", "--log-level", "warning"],
+                    # No access log; the error log goes through hubwire's redaction like every other line.
+                    "--error-logfile", "-", "--log-level", "warning",
+                    "--logger-class", "hubwire.core.gunicorn_logging.RedactingLogger"],
             "worker": [python, "-m", "celery", "-A", "hubwire", "--quiet", "worker", "--loglevel", "WARNING",
                        "--concurrency", str(worker_concurrency), "--hostname", f"hubwire-{port}@%h"],
             "beat": [python, "-m", "celery", "-A", "hubwire", "--quiet", "beat", "--loglevel", "WARNING",
                      "--schedule", str(var_path(f"celerybeat-schedule-{port}"))],
         }
         # Each child gets its own session so a terminal's Ctrl-C reaches only us; we then stop
-        # them in order (SIGTERM: gunicorn finishes requests, the worker finishes its tasks).
+        # them in order (SIGTERM: gunicorn finishes requests, the worker finishes its tasks). If we
+        # are killed outright, they get SIGTERM from the kernel (see hubwire.core.supervision).
         env = {**os.environ, "PYTHONWARNINGS": "ignore:You're running the worker with superuser privileges",
                # OAuth redirect URIs and the sandbox's URLs must name the port actually served.
                "HUBWIRE_BASE_URL": os.environ.get("HUBWIRE_BASE_URL") or f"http://{shown_host(host)}:{port}"}
-        processes = {name: subprocess.Popen(cmd, start_new_session=True, env=env) for name, cmd in commands.items()}
+        processes = {name: subprocess.Popen(cmd, start_new_session=True, env=env, preexec_fn=die_with(os.getpid()))
+                     for name, cmd in commands.items()}
+        record_run(port, {"run": os.getpid(), **{name: proc.pid for name, proc in processes.items()}})
         stopping = False
 
         def stop(*_):
@@ -103,6 +109,7 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+            forget_run(port)
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
