@@ -7,15 +7,12 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints
 
 from hubwire.core.money import MAX_MINOR_UNITS
+from hubwire.core.text import text_problem
 
 
 def _storable(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
+    if problem := text_problem(value):
+        raise ValueError(problem)
     return value.strip()
 
 
