@@ -10,10 +10,13 @@ import stripe
 
 from hubwire.core.strict_json import MAX_DEPTH
 from hubwire.crm import models as m
+from hubwire.crm.pages import RESOURCES
 from hubwire.integrations.models import InboundEvent
 from hubwire.integrations.zoom.provider import signature as zoom_signature
 from hubwire.webhooks.inbound import inbound_hook_create
-from hubwire.webhooks.models import Endpoint, InboundOutcome, InboundRequest
+from hubwire.webhooks.models import Delivery, Endpoint, InboundOutcome, InboundRequest
+from hubwire.webhooks.services import endpoint_create, endpoint_send_test
+from tests.conftest import logged_in
 from tests.integrations.stripe_flow import SECRET as STRIPE_SECRET
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +25,7 @@ LONE_SURROGATE = b'{"name":"\\ud800"}'
 NUL = b'{"name":"a\\u0000b"}'
 DEEP = b"[" * 100_000 + b"]" * 100_000
 HOSTILE_BODIES = {"lone surrogate": LONE_SURROGATE, "NUL": NUL, "nested 100,000 deep": DEEP}
+BEYOND_64_BITS = "99999999999999999999999"
 
 
 def written() -> dict:
@@ -158,3 +162,52 @@ def test_api_text_outside_the_typed_fields_is_checked_too(api, body, loc):
     assert response.status_code == 422, response.content
     assert [item["loc"] for item in response.json()["detail"]] == [loc]
     assert not Endpoint.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["/api/leads?limit={n}", "/api/leads?offset={n}", "/api/events?offset={n}",
+                                 "/api/messages?account_id={n}", "/api/webhooks/deliveries?endpoint_id={n}",
+                                 "/api/webhooks/deliveries?offset={n}", "/api/leads/{n}", "/api/webhooks/endpoints/{n}"])
+@pytest.mark.parametrize("n", [BEYOND_64_BITS, "-1", "²", "1" * 5000])
+def test_api_integer_parameters_out_of_range_are_422_naming_them(api, url, n):
+    response = api.get(url.format(n=n))
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["msg"]
+
+
+# --- list pages ----------------------------------------------------------------------------------
+
+LIST_PAGES = [f"/{key}/" for key in RESOURCES] + ["/webhooks/deliveries/"]
+
+
+@pytest.mark.parametrize("url", LIST_PAGES)
+@pytest.mark.parametrize("number", ["999999999999999999999", BEYOND_64_BITS * 3, "²", "0", "-1", "abc", "1" * 5000])
+def test_a_list_page_number_that_cannot_be_served_shows_the_nearest_page(owner_client, url, number):
+    response = owner_client.get(url, {"page": number})
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.number in (1, page.paginator.num_pages)
+
+
+def test_a_page_past_the_end_shows_the_last_page(owner_client, workspace):
+    m.Account.objects.bulk_create(m.Account(workspace=workspace, name=f"Account {i:03}") for i in range(51))
+    response = owner_client.get("/accounts/", {"page": BEYOND_64_BITS})
+    assert response.context["page"].number == 2
+    assert "Account 050" in response.content.decode() and "Page 2 of 2" in response.content.decode()
+
+
+@pytest.fixture
+def delivery(workspace, settings):
+    settings.HUBWIRE_WEBHOOKS_ALLOW_PRIVATE = True
+    return endpoint_send_test(endpoint=endpoint_create(workspace=workspace, url="https://hooks.example.com/in"))
+
+
+@pytest.mark.parametrize("endpoint", [BEYOND_64_BITS, "²", "0", "-1", "abc"])
+def test_a_delivery_filter_on_an_endpoint_that_cannot_exist_lists_nothing(owner_client, delivery, endpoint):
+    response = owner_client.get("/webhooks/deliveries/", {"endpoint": endpoint})
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == []
+
+
+def test_a_delivery_filter_on_a_real_endpoint_still_lists_its_deliveries(owner_client, delivery):
+    response = owner_client.get("/webhooks/deliveries/", {"endpoint": str(delivery.endpoint_id)})
+    assert list(response.context["page"].object_list) == [Delivery.objects.get()]

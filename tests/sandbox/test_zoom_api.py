@@ -68,6 +68,12 @@ def test_a_hostile_body_gets_zooms_error_envelope_and_creates_nothing(zoom, cont
     assert zoom.get("/users/me/meetings").json()["meetings"] == []
 
 
+@pytest.mark.parametrize("token", ["99999999999999999999999", "-5", "²"])
+def test_a_page_token_never_handed_out_gets_zooms_error_envelope(zoom, token):
+    response = zoom.get("/users/me/meetings", params={"next_page_token": token})
+    assert response.status_code == 400 and response.json()["code"] == 300
+
+
 def test_the_daily_create_update_limit_per_user(zoom, settings):
     settings.HUBWIRE_SANDBOX_ZOOM_DAILY_MEETING_WRITES = 2
     first = zoom.post("/users/me/meetings", json=MEETING).json()

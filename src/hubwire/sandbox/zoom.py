@@ -150,6 +150,8 @@ def _list(request, user_id: str):
         return zoom_error(400, 300, "Invalid field. page_size or next_page_token")
     meetings = ZoomMeeting.objects.filter(user_id=user_id, deleted_at=None).order_by("created_at", "id")
     total = meetings.count()
+    if not 0 <= offset <= total:  # a token this sandbox never handed out
+        return zoom_error(400, 300, "Invalid field. page_size or next_page_token")
     listed = []
     for m in meetings[offset:offset + size]:
         item = {k: m.body.get(k) for k in LISTED_FIELDS}
