@@ -81,6 +81,15 @@ def test_brackets_inside_strings_do_not_count_as_nesting(client, hook):
     assert client.post(f"/hooks/in/{hook.token}/", body, content_type="application/json").status_code == 201
 
 
+@pytest.mark.parametrize("amount", ["²", "1" * 5000, "1e999"])
+def test_a_posted_amount_that_is_not_a_plain_whole_number_is_a_400_naming_it(client, hook, amount):
+    answer = client.post(f"/hooks/in/{hook.token}/", f"name=A&value_amount={amount}",
+                         content_type="application/x-www-form-urlencoded")
+    assert answer.status_code == 400
+    assert answer.json()["detail"][0]["loc"] == ["body", "value_amount"]
+    assert not m.Lead.objects.exists()
+
+
 def test_a_nul_in_a_posted_form_is_a_400_naming_the_field(client, hook):
     answer = client.post(f"/hooks/in/{hook.token}/", "name=a%00b", content_type="application/x-www-form-urlencoded")
     assert answer.status_code == 400
@@ -128,6 +137,16 @@ PROVIDER_BODIES = {
     **{f"zoom event, {kind}": ("zoom", b'{"event_ts": 1, "payload": {"account_id": "abc"}, "event": ' + value + b"}")
        for kind, value in HOSTILE_VALUES.items()},
 }
+
+
+# Valid JSON, right signature, wrong shape: a field the receiver slices or reads as an object is not one.
+WRONG_SHAPES = {
+    "stripe event, numeric id": ("stripe", b'{"id": 5, "object": "event", "type": "account.updated", "livemode": false}'),
+    "stripe event, object as type": ("stripe", b'{"id": "evt_1", "object": "event", "type": {"a": 1}, "livemode": false}'),
+    "zoom event, numeric event": ("zoom", b'{"event": 5, "payload": {"account_id": "abc"}}'),
+    "zoom event, list as payload": ("zoom", b'{"event": "meeting.deleted", "payload": [1]}'),
+}
+PROVIDER_BODIES.update(WRONG_SHAPES)
 
 
 @pytest.mark.parametrize("provider, body", PROVIDER_BODIES.values(), ids=PROVIDER_BODIES.keys())
@@ -211,3 +230,4 @@ def test_a_delivery_filter_on_an_endpoint_that_cannot_exist_lists_nothing(owner_
 def test_a_delivery_filter_on_a_real_endpoint_still_lists_its_deliveries(owner_client, delivery):
     response = owner_client.get("/webhooks/deliveries/", {"endpoint": str(delivery.endpoint_id)})
     assert list(response.context["page"].object_list) == [Delivery.objects.get()]
+

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from urllib.parse import parse_qs
@@ -29,6 +30,9 @@ from hubwire.webhooks.models import InboundAction, InboundAuth, InboundHook, Inb
 SIGNATURE_HEADER = "X-Hubwire-Signature"
 MAX_BODY = 256 * 1024
 EXCERPT = 2000
+# ASCII digits only (int() also reads "²" and "٣"), and few enough for int() to take them; the
+# service refuses an amount too large.
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,30}")
 
 # The CRM fields each action fills, and which of them must be present.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -190,7 +194,7 @@ def _mapped(hook: InboundHook, payload: dict) -> tuple[dict, dict]:
             continue
         if isinstance(value, (dict, list)):
             raise _field_problem(path, f"Expected a single value for {crm_field}, got a JSON {type(value).__name__}.")
-        if crm_field == "value_amount" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if crm_field == "value_amount" and isinstance(value, str) and WHOLE_NUMBER.fullmatch(value.strip()):
             value = int(value)  # forms send every value as text
         elif crm_field != "value_amount" and not isinstance(value, str):
             value = str(value).lower() if isinstance(value, bool) else str(value)
