@@ -2,17 +2,26 @@
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from hubwire.core.api import WorkspaceKeyAuth, field_error_body
 from hubwire.core.errors import FieldError
+from hubwire.core.strict_json import BadJson, parse_json
 from hubwire.crm.api import REFERENCES, routers
 from hubwire.crm.services.common import Conflict
 from hubwire.events.api import router as events_router
 from hubwire.webhooks.api import hooks as rest_hooks_router
 from hubwire.webhooks.api import router as webhooks_router
 
+
+class StrictJsonParser(Parser):
+    def parse_body(self, request):
+        return parse_json(request.body)
+
+
 api = NinjaAPI(
+    parser=StrictJsonParser(),
     title="hubwire API",
     version="1",
     description="The CRM core of hubwire and its Webhooks Manager. Authenticate with `Authorization: Bearer <workspace API key>`.",
@@ -44,6 +53,16 @@ def on_validation_error(request, exc: ValidationError):
               "msg": e.get("msg", "Invalid value"), "type": e.get("type", "value_error")}
              for e in exc.errors]
     return api.create_response(request, {"detail": items}, status=422)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    # ninja answers whatever the parser raised with a bare "Cannot parse request body"; say where and why.
+    # 422 with a location, as for any other field (and as FastAPI answers malformed JSON).
+    if isinstance(exc.__cause__, BadJson):
+        item = {"loc": ["body", *exc.__cause__.path], "msg": exc.__cause__.reason, "type": "json_invalid"}
+        return api.create_response(request, {"detail": [item]}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

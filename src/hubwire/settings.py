@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "hubwire.core.middleware.SecureCookiesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "hubwire.core.middleware.RefuseNulInQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hubwire.portal.session.PortalSessionMiddleware",

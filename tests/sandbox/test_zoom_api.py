@@ -60,6 +60,20 @@ def test_a_bad_meeting_gets_zooms_error_envelope(zoom, body, words):
     assert response.json()["code"] == 300 and words in response.json()["message"]
 
 
+@pytest.mark.parametrize("content", [b'{"topic": "\\ud800", "type": 2}', b'{"topic": "a\\u0000b", "type": 2}',
+                                     b"[" * 100_000 + b"]" * 100_000])
+def test_a_hostile_body_gets_zooms_error_envelope_and_creates_nothing(zoom, content):
+    response = zoom.post("/users/me/meetings", content=content, headers={"content-type": "application/json"})
+    assert response.status_code == 400 and response.json()["code"] == 300
+    assert zoom.get("/users/me/meetings").json()["meetings"] == []
+
+
+@pytest.mark.parametrize("token", ["99999999999999999999999", "-5", "²"])
+def test_a_page_token_never_handed_out_gets_zooms_error_envelope(zoom, token):
+    response = zoom.get("/users/me/meetings", params={"next_page_token": token})
+    assert response.status_code == 400 and response.json()["code"] == 300
+
+
 def test_the_daily_create_update_limit_per_user(zoom, settings):
     settings.HUBWIRE_SANDBOX_ZOOM_DAILY_MEETING_WRITES = 2
     first = zoom.post("/users/me/meetings", json=MEETING).json()

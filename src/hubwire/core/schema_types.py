@@ -7,15 +7,13 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints
 
 from hubwire.core.money import MAX_MINOR_UNITS
+from hubwire.core.query import MAX_ID
+from hubwire.core.text import text_problem
 
 
 def _storable(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
+    if problem := text_problem(value):
+        raise ValueError(problem)
     return value.strip()
 
 
@@ -26,7 +24,7 @@ def Text(max_length: int, *, required: bool = False):
 
 
 LongText = Annotated[str, StringConstraints(max_length=20000), AfterValidator(_storable)]
-Id = Annotated[int, Field(ge=1, le=2**62)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 MinorUnits = Annotated[int, Field(ge=0, le=MAX_MINOR_UNITS, description="Amount in minor units (cents)")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$"), Field(description="ISO 4217 code, e.g. USD")]
 # Years far outside this are typos, and some of them overflow time zone arithmetic.

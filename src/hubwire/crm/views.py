@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from hubwire.core.decorators import workspace_required
 from hubwire.core.errors import FieldError
 from hubwire.core.money import to_minor
+from hubwire.core.query import page_of
 from hubwire.core.tenancy import get_scoped, scoped
 from hubwire.crm import forms as f
 from hubwire.crm.models import Account, Activity, Message, MessageDirection, Milestone, Project
@@ -20,9 +21,6 @@ from hubwire.crm.pages import RESOURCES, PageResource
 from hubwire.crm.services.common import Conflict
 from hubwire.crm.services.documents import payment_record
 from hubwire.crm.services.work import conversation_mark_read, message_post, milestone_add, milestone_complete
-
-PAGE_SIZE = 50
-
 
 def resource_or_404(key: str) -> PageResource:
     try:
@@ -48,14 +46,10 @@ def object_list(request, key: str):
     status_field = r.model._meta.get_field("status") if hasattr(r.model, "status") else None
     if status and status_field:
         qs = qs.filter(status=status)
-    page = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1)
-    total = qs.count()
-    rows = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     template = "crm/_list_rows.html" if request.htmx else "crm/list.html"
     return render(request, template, {
-        "r": r, "rows": rows, "query": query, "status": status, "total": total, "page": page,
+        "r": r, "page": page_of(request, qs), "query": query, "status": status,
         "statuses": status_field.choices if status_field else None,
-        "has_next": page * PAGE_SIZE < total,
     })
 
 

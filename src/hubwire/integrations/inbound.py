@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import time
 
@@ -16,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 
 from hubwire.core.redaction import scrub
+from hubwire.core.strict_json import BadJson, parse_json
 from hubwire.integrations.models import Connection, InboundEvent
 from hubwire.integrations.registry import PROVIDERS, InboundRejected
 from hubwire.jobs.runner import enqueue
@@ -84,9 +84,9 @@ def check_timestamp(timestamp: str, tolerance: int, *, now: float | None = None)
 
 def json_body(body: bytes) -> dict:
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        raise InboundRejected("body is not JSON", status=400) from None
+        payload = parse_json(body)
+    except BadJson as exc:
+        raise InboundRejected(f"body refused: {exc}", status=400) from None
     if not isinstance(payload, dict):
         raise InboundRejected("body is not a JSON object", status=400)
     return payload

@@ -1,7 +1,6 @@
 """The sandbox's router: (real host, method, path pattern) -> handler, plus what every request gets:
 the on/off guard, injected faults, and the call log."""
 
-import json
 import re
 import time
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from hubwire.core.redaction import mark_secret_path
+from hubwire.core.strict_json import BadJson, parse_json
 from hubwire.sandbox.models import Call, Fault
 
 
@@ -99,7 +99,7 @@ def _route(request, host: str, path: str) -> HttpResponse:
 
 def json_request(request) -> dict:
     try:
-        data = json.loads(request.body or b"{}")
-    except ValueError:
+        data = parse_json(request.body or b"{}")
+    except BadJson:
         return {}
     return data if isinstance(data, dict) else {}

@@ -2,7 +2,6 @@
 (create 201, get, list, update 204, delete 204, 404 with code 3001), Zoom's {"code","message"}
 error envelope, and the per-user daily limit on meeting create/update with its rate-limit headers."""
 
-import json
 import re
 import secrets
 import uuid
@@ -14,6 +13,7 @@ from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from hubwire.core.strict_json import BadJson, parse_json
 from hubwire.sandbox import clock, zoom_webhooks
 from hubwire.sandbox.models import ZoomDailyWrites, ZoomMeeting
 from hubwire.sandbox.oauth import bearer
@@ -94,8 +94,8 @@ def _validate(body: dict, *, creating: bool) -> str:
 
 def _json(request) -> dict | None:
     try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
+        body = parse_json(request.body or b"{}")
+    except BadJson:
         return None
     return body if isinstance(body, dict) else None
 
@@ -150,6 +150,8 @@ def _list(request, user_id: str):
         return zoom_error(400, 300, "Invalid field. page_size or next_page_token")
     meetings = ZoomMeeting.objects.filter(user_id=user_id, deleted_at=None).order_by("created_at", "id")
     total = meetings.count()
+    if not 0 <= offset <= total:  # a token this sandbox never handed out
+        return zoom_error(400, 300, "Invalid field. page_size or next_page_token")
     listed = []
     for m in meetings[offset:offset + size]:
         item = {k: m.body.get(k) for k in LISTED_FIELDS}

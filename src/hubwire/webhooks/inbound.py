@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+import re
 import secrets
 from dataclasses import dataclass
 from urllib.parse import parse_qs
@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 
 from hubwire.core.audit import audit_record
 from hubwire.core.errors import FieldError
+from hubwire.core.strict_json import BadJson, parse_json
+from hubwire.core.text import find_unstorable_text, storable_excerpt
 from hubwire.crm.models import Account, Lead
 from hubwire.crm.services import people, work
 from hubwire.webhooks.models import InboundAction, InboundAuth, InboundHook, InboundOutcome, InboundRequest
@@ -28,6 +30,9 @@ from hubwire.webhooks.models import InboundAction, InboundAuth, InboundHook, Inb
 SIGNATURE_HEADER = "X-Hubwire-Signature"
 MAX_BODY = 256 * 1024
 EXCERPT = 2000
+# ASCII digits only (int() also reads "²" and "٣"), and few enough for int() to take them; the
+# service refuses an amount too large.
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,30}")
 
 # The CRM fields each action fills, and which of them must be present.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -61,8 +66,8 @@ def _clean_hook(data: dict) -> dict:
     mapping = data.get("mapping") or {}
     if isinstance(mapping, str):
         try:
-            mapping = json.loads(mapping) if mapping.strip() else {}
-        except ValueError:
+            mapping = parse_json(mapping) if mapping.strip() else {}
+        except BadJson:
             mapping = None
     if not isinstance(mapping, dict) or not all(isinstance(v, str) and v for v in mapping.values()):
         errors["mapping"] = 'Give the mapping as a JSON object of CRM field → payload path, e.g. {"email": "contact.email"}.'
@@ -135,6 +140,10 @@ def _field_problem(path: str, msg: str) -> Rejected:
     return _field_problems({path: msg})
 
 
+def _refused_value(reason: str, path: tuple[str | int, ...]) -> Rejected:
+    return _field_problem(".".join(map(str, path)) or "body", reason)
+
+
 def parse_payload(content_type: str, body: bytes) -> dict:
     media = content_type.split(";")[0].strip().lower()
     if len(body) > MAX_BODY:
@@ -144,12 +153,15 @@ def parse_payload(content_type: str, body: bytes) -> dict:
             form = parse_qs(body.decode(), keep_blank_values=True, strict_parsing=False)
         except UnicodeDecodeError:
             raise _field_problem("body", "The form is not valid UTF-8.") from None
-        return {key: values[-1] for key, values in form.items()}
+        form = {key: values[-1] for key, values in form.items()}
+        if unstorable := find_unstorable_text(form):
+            raise _refused_value(*unstorable)
+        return form
     if media in ("application/json", "") or media.endswith("+json"):
         try:
-            payload = json.loads(body or b"null")
-        except ValueError as exc:
-            raise _field_problem("body", f"Not valid JSON: {exc}.") from None
+            payload = parse_json(body or b"null")
+        except BadJson as exc:
+            raise _refused_value(exc.reason, exc.path) from None
         if not isinstance(payload, dict):
             raise _field_problem("body", "Send a JSON object.")
         return payload
@@ -182,7 +194,7 @@ def _mapped(hook: InboundHook, payload: dict) -> tuple[dict, dict]:
             continue
         if isinstance(value, (dict, list)):
             raise _field_problem(path, f"Expected a single value for {crm_field}, got a JSON {type(value).__name__}.")
-        if crm_field == "value_amount" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if crm_field == "value_amount" and isinstance(value, str) and WHOLE_NUMBER.fullmatch(value.strip()):
             value = int(value)  # forms send every value as text
         elif crm_field != "value_amount" and not isinstance(value, str):
             value = str(value).lower() if isinstance(value, bool) else str(value)
@@ -236,7 +248,7 @@ def find_hook(token: str) -> InboundHook | None:
 def receive(hook: InboundHook, *, headers, body: bytes, content_type: str) -> Answer:
     """Handle one request to a known hook and log it. Never raises for bad input."""
     log = InboundRequest(hook=hook, content_type=content_type[:100],
-                         body_excerpt=body[:EXCERPT].decode("utf-8", "replace"))
+                         body_excerpt=storable_excerpt(body, EXCERPT))
     try:
         answer = _receive(hook, headers, body, content_type, log)
     except Rejected as exc:

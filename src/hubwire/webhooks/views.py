@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages as flash
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from hubwire.core.decorators import workspace_required
 from hubwire.core.errors import FieldError
+from hubwire.core.query import id_param, page_of
 from hubwire.core.tenancy import get_scoped, scoped
 from hubwire.events import catalog
 from hubwire.webhooks import inbound, selectors, services
@@ -196,13 +196,14 @@ def delivery_log(request):
     ws = request.workspace
     deliveries = scoped(Delivery, ws).select_related("endpoint")
     chosen = {key: request.GET.get(key, "") for key in ("endpoint", "status", "event_type")}
-    if chosen["endpoint"].isdigit():
-        deliveries = deliveries.filter(endpoint_id=int(chosen["endpoint"]))
+    if chosen["endpoint"]:
+        endpoint_id = id_param(chosen["endpoint"])
+        deliveries = deliveries.filter(endpoint_id=endpoint_id) if endpoint_id else deliveries.none()
     if chosen["status"] in DeliveryStatus.values:
         deliveries = deliveries.filter(status=chosen["status"])
     if chosen["event_type"]:
         deliveries = deliveries.filter(event_type=chosen["event_type"])
-    page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
+    page = page_of(request, deliveries)
     query = urlencode({k: v for k, v in chosen.items() if v})
     return render(request, "webhooks/deliveries.html", {
         "page": page, "chosen": chosen, "query": query, "endpoints": scoped(Endpoint, ws),

@@ -198,7 +198,7 @@ class Stripe(Provider):
         endpoint_mode, timestamp = next(iter(signed.items()))
         check_timestamp(str(timestamp), SIGNATURE_TOLERANCE_SECONDS, now=time.time())
         event = json_body(body)
-        if event.get("object") != "event" or not event.get("id") or not event.get("type"):
+        if event.get("object") != "event" or not all(isinstance(event.get(k), str) and event[k] for k in ("id", "type")):
             raise InboundRejected("not a Stripe event", status=400)
         mode = mode_of(event.get("livemode"))
         # A test endpoint never receives live events; a live Connect endpoint receives both.

@@ -77,6 +77,8 @@ class Zoom(Provider):
         payload = json_body(body)
         event = payload.get("event", "")
         inner = payload.get("payload") or {}
+        if not isinstance(event, str) or not isinstance(inner, dict):
+            raise InboundRejected("not a Zoom event (event must be text, payload an object)", status=400)
         if event == "endpoint.url_validation":
             return InboundDelivery(immediate=JsonResponse(url_validation_answer(secret, str(inner.get("plainToken", "")))))
         return InboundDelivery(event_type=event, account_ref=str(inner.get("account_id", "")))
