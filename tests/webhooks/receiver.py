@@ -22,6 +22,11 @@ class Answer:
     delay: float = 0.0
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # not 5: a batch connects all at once, and a dropped SYN waits a second to retry
+
+
 class Receiver:
     def __init__(self):
         self.requests: list[Received] = []
@@ -50,8 +55,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

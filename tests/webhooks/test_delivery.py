@@ -162,7 +162,8 @@ INJECTION = "<!channel> <http://evil.example|click here> & co"
 ESCAPED = "&lt;!channel&gt; &lt;http://evil.example|click here&gt; &amp; co"
 
 
-def test_the_slack_preset_shows_what_people_typed_as_text_not_as_mentions_or_links(workspace, receiver):
+def test_the_slack_preset_shows_what_people_typed_as_text_not_as_mentions_or_links(workspace, receiver, settings):
+    settings.HUBWIRE_WEBHOOKS_TIMEOUT = 30.0  # nine deliveries at once: no receiver is slow on purpose here
     endpoint_create(workspace=workspace, url=receiver.url("/slack"), preset="slack")
     endpoint_create(workspace=workspace, url=receiver.url("/zapier"), preset="zapier")
     endpoint_create(workspace=workspace, url=receiver.url("/generic"))
