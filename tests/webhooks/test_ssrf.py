@@ -6,6 +6,9 @@ http(s) is allowed, and a URL no client could send is refused when saved, guard 
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from hubwire.core.errors import FieldError
 from hubwire.crm.services.people import lead_create
@@ -98,6 +101,9 @@ def test_an_internal_literal_address_is_refused_when_saved(url, words):
     ("http://-hooks.example.com/", "not a valid host name"),
     ("http://hooks..example.com/", "not a valid host name"),
     ("http://[fe80::1%25eth0]/", "IPv6 zone"),
+    ("http://[::1/hook", "not a valid host name or address"),
+    ("http://[::1]x/hook", "not a valid host name or address"),
+    ("http://[127.0.0.1]/hook", "not a valid host name or address"),
     ("https://hooks.example.com/" + "a" * 2000, "too long"),
 ])
 @pytest.mark.parametrize("allow_private", [False, True])
@@ -106,11 +112,18 @@ def test_a_url_that_can_never_be_sent_is_refused_when_saved_guard_or_not(setting
     assert words in endpoint_errors({"url": url}, creating=True)["url"]
 
 
+@given(st.builds("{}://{}{}".format, st.sampled_from(["http", "https"]), st.text(), st.text()))
+@hypothesis_settings(deadline=None, database=None)
+def test_any_text_gets_an_answer_not_an_exception(url):
+    assert isinstance(endpoint_errors({"url": url}, creating=True), dict)
+
+
 @pytest.mark.parametrize("url, words", [
     ("http://[2002:7f00:1::]/hook", "the 6to4 form of 127.0.0.1 is a loopback address"),
     ("http://192.0.0.8/hook", "192.0.0.8 is an IETF protocol assignment"),
     ("http://0177.0.0.1/hook", "not an IPv4 address in the usual form"),
     ("http://127.0.0.1\\@hooks.example.com/", "backslash"),
+    ("http://[::1/hook", "not a valid host name or address"),  # was a 500
 ])
 def test_the_api_answers_422_naming_the_url_and_saves_nothing(api, url, words):
     answer = api.post("/api/webhooks/endpoints", json.dumps({"url": url}), content_type="application/json")

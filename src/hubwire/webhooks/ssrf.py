@@ -25,6 +25,7 @@ from yarl import URL
 
 SCHEMES = ("http", "https")
 INTERNAL = "hubwire does not send webhooks to internal addresses"
+BAD_HOST = "The URL's host is not a valid host name or address (an IPv6 address goes in [brackets])."
 
 
 def _table(*rows: tuple[str, str]) -> tuple:
@@ -106,7 +107,7 @@ def _literal_problem(host: str) -> str:
         ipaddress.ip_address(host)
     except ValueError:
         if ":" in host:
-            return f"“{host}” is not a valid IPv6 address."
+            return BAD_HOST
         return (f"“{host}” is not an IPv4 address in the usual form: write it as four numbers from 0 to 255 "
                 "separated by dots (decimal, octal, hex and shortened forms are not sent).")
     problem = "" if allow_private() else address_problem(host)
@@ -125,7 +126,10 @@ def _host_problem(host: str) -> str:
 
 def url_problem(url: str) -> str:
     """What the save-time check finds wrong with a target URL, or ''."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed [ in the host
+        return BAD_HOST
     if parts.scheme not in SCHEMES:
         return f"Only http and https URLs can receive webhooks, not “{parts.scheme or 'no scheme'}”."
     if any(c.isspace() or c == "\\" or unicodedata.category(c) in ("Cc", "Cf") for c in url):
@@ -143,7 +147,7 @@ def url_problem(url: str) -> str:
     try:
         host = URL(url).raw_host or ""
     except ValueError:  # UnicodeError included: a name IDNA cannot encode
-        return "The URL's host is not a valid host name."
+        return BAD_HOST
     return _host_problem(host) if host else "The URL has no host."
 
 
