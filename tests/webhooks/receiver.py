@@ -22,8 +22,14 @@ class Answer:
     delay: float = 0.0
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # not 5: a batch connects all at once, and a dropped SYN waits a second to retry
+
+
 class Receiver:
-    def __init__(self):
+    def __init__(self, host: str = "127.0.0.1"):
+        self.host = host
         self.requests: list[Received] = []
         self.script: dict[str, list[Answer]] = {}  # path -> answers to give, in order; then `default`
         self.default = Answer()
@@ -50,13 +56,12 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = Server((host, 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     def url(self, path: str = "/hook") -> str:
-        return f"http://127.0.0.1:{self.server.server_port}{path}"
+        return f"http://{self.host}:{self.server.server_port}{path}"
 
     def answer(self, path: str, *answers: Answer) -> None:
         self.script.setdefault(path, []).extend(answers)

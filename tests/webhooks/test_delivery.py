@@ -13,6 +13,7 @@ from standardwebhooks import Webhook
 
 from hubwire.core.models import AuditEntry
 from hubwire.crm.services.people import account_create, lead_create
+from hubwire.crm.services.work import message_post
 from hubwire.webhooks.delivery import run_once
 from hubwire.webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint
 from hubwire.webhooks.services import endpoint_create, endpoint_rotate_secret
@@ -155,6 +156,39 @@ def test_the_slack_preset_posts_a_readable_message(workspace, receiver):
     assert body["blocks"][0] == {"type": "section", "text": {"type": "mrkdwn", "text": "*Lead created: Dana Scully*"}}
     assert "*Company*: FBI" in body["blocks"][1]["text"]["text"]
     assert body["blocks"][-1]["type"] == "context"
+
+
+INJECTION = "<!channel> <http://evil.example|click here> & co"
+ESCAPED = "&lt;!channel&gt; &lt;http://evil.example|click here&gt; &amp; co"
+
+
+def test_the_slack_preset_shows_what_people_typed_as_text_not_as_mentions_or_links(workspace, receiver, settings):
+    settings.HUBWIRE_WEBHOOKS_TIMEOUT = 30.0  # nine deliveries at once: no receiver is slow on purpose here
+    endpoint_create(workspace=workspace, url=receiver.url("/slack"), preset="slack")
+    endpoint_create(workspace=workspace, url=receiver.url("/zapier"), preset="zapier")
+    endpoint_create(workspace=workspace, url=receiver.url("/generic"))
+    lead_create(workspace=workspace, actor="t", name=INJECTION, notes="ask <@U024BE7LH> about <#C0123|sales>")
+    account = account_create(workspace=workspace, actor="t", name="ACME")
+    message_post(workspace=workspace, actor="client", account=account, body=INJECTION, direction="inbound")
+    run_once()
+
+    slack = {json.loads(r.body)["blocks"][-1]["elements"][0]["text"].split("`")[1]: r for r in receiver.to("/slack")}
+    for request in slack.values():
+        assert b"<" not in request.body, request.body  # no <!channel>, <@user>, <#channel> nor <http…|…> link
+    lead = json.loads(slack["lead.created"].body)
+    assert lead["text"] == f"Lead created: {ESCAPED}"
+    assert lead["blocks"][0]["text"]["text"] == f"*Lead created: {ESCAPED}*", "our own *bold* stays"
+    assert f"*Name*: {ESCAPED}" in lead["blocks"][1]["text"]["text"]
+    assert "*Notes*: ask &lt;@U024BE7LH&gt; about &lt;#C0123|sales&gt;" in lead["blocks"][1]["text"]["text"]
+    assert lead["blocks"][-1]["elements"][0]["text"].startswith("`lead.created` · "), "our own `code` stays"
+    message = json.loads(slack["message.received"].body)
+    assert f"*Body*: {ESCAPED}" in message["blocks"][1]["text"]["text"]
+
+    # Zapier and generic receivers get data, not markup: the value exactly as typed.
+    zapier = [json.loads(r.body) for r in receiver.to("/zapier")]
+    generic = [json.loads(r.body) for r in receiver.to("/generic")]
+    assert [z["name"] for z in zapier if z["event_type"] == "lead.created"] == [INJECTION]
+    assert [g["data"]["body"] for g in generic if g["type"] == "message.received"] == [INJECTION]
 
 
 def test_after_a_rotation_both_secrets_verify_for_a_day(workspace, receiver):

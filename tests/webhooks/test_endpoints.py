@@ -19,7 +19,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 @pytest.mark.parametrize("data, field, words", [
     ({"url": "not a url"}, "url", "Only http and https URLs"),
     ({"url": ""}, "url", "Only http and https URLs"),
-    ({"url": "https://exa mple.com/hook"}, "url", "Enter a valid URL"),
+    ({"url": "https://exa mple.com/hook"}, "url", "The URL contains a space"),
+    ({"url": "https://hooks.example.com:/hook"}, "url", "Enter a valid URL"),
     ({"event_types": ["lead.created", "lead.exploded"]}, "event_types", "Unknown event type(s): lead.exploded"),
     ({"preset": "teams"}, "preset", "Choose one of: generic, slack, zapier, make"),
     ({"headers": ["Authorization"]}, "headers", "Give headers as name → value"),

@@ -29,7 +29,7 @@ from hubwire.core.retry_after import retry_after_seconds
 from hubwire.webhooks import notices
 from hubwire.webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint, Source
 from hubwire.webhooks.signing import signature_header
-from hubwire.webhooks.ssrf import GuardedResolver, Refused, address_problem, allow_private, literal_host
+from hubwire.webhooks.ssrf import GuardedResolver, Refused, allow_private, guarded_socket
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +100,6 @@ def prepare(delivery: Delivery) -> Outgoing:
     refused = ""
     if not endpoint.enabled:
         refused = f"the endpoint is disabled{': ' + endpoint.disabled_reason if endpoint.disabled_reason else ''}"
-    elif (host := literal_host(endpoint.url)) and not allow_private() and (problem := address_problem(host)):
-        refused = f"hubwire does not send webhooks to internal addresses: {problem}"
     return Outgoing(endpoint.url, body, headers, refused)
 
 
@@ -138,7 +136,9 @@ class Sender:
     async def _send_all(self, items, concurrency, timeout) -> list[Outcome]:
         if self.session is None:
             # No connector limit: the semaphore below bounds concurrency per batch.
-            self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=GuardedResolver(), limit=0))
+            # The SSRF guard judges names in the resolver and every address connected to in the socket factory.
+            self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(
+                resolver=GuardedResolver(), socket_factory=guarded_socket, limit=0))
         # The timeout is the receiver's: it starts when a request gets one of the `concurrency` slots,
         # not while it waits for one behind a batch of others.
         slots = asyncio.Semaphore(concurrency)
@@ -165,8 +165,9 @@ async def _send(session: aiohttp.ClientSession, slots: asyncio.Semaphore, item: 
                 outcome.excerpt = (await response.content.read(EXCERPT_BYTES)).decode("utf-8", "replace")
                 retry_after = retry_after_seconds(response.headers.get("retry-after"))
                 outcome.retry_after = None if retry_after is None else min(retry_after, MAX_RETRY_AFTER)
-        except Refused as exc:  # from the resolver: aiohttp wraps only OSErrors, so it arrives as raised
-            outcome.error = str(exc)
+        except aiohttp.ClientConnectorError as exc:
+            refused = isinstance(exc.os_error, Refused)  # the SSRF guard's, in its own words
+            outcome.error = str(exc.os_error) if refused else f"{type(exc).__name__}: {exc}"
         except TimeoutError:
             outcome.error = f"no answer within {timeout:g} s"
         except aiohttp.ClientError as exc:

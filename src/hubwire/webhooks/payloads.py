@@ -1,6 +1,11 @@
 """The bytes each preset sends for an event. Generic JSON and Make get Standard Webhooks' envelope
 {"type", "timestamp", "data"}; Zapier gets the object flat with event_* fields (what a Zap's field
-picker shows best); Slack gets a readable message: `text` (the fallback) plus `blocks`."""
+picker shows best); Slack gets a readable message: `text` (the fallback) plus `blocks`.
+
+Only Slack renders what we send: it reads `<…>` in `text` and mrkdwn as mentions and links
+(`<!channel>`, `<http://…|label>`), so every value from the CRM is escaped before it goes in. The
+other presets hand JSON data to a program that does not interpret markup, so they get the values
+raw: escaping there would put `&lt;` into a Zap's fields and someone else's database."""
 
 import json
 
@@ -20,23 +25,38 @@ def headline(event) -> str:
     return f"{noun.replace('_', ' ').capitalize()} {verb.replace('_', ' ')}: {label}"
 
 
+def slack_escaped(value) -> str:
+    """Plain text as Slack shows it literally: the three characters it asks to escape
+    (api.slack.com/reference/surfaces/formatting#escaping); `&` first, so the others stay single."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _slack(event) -> dict:
-    facts = [f"*{key.replace('_', ' ').capitalize()}*: {value}" for key, value in event.data.items()
+    facts = [f"*{slack_escaped(key.replace('_', ' ').capitalize())}*: {slack_escaped(value)}"
+             for key, value in event.data.items()
              if key not in _SKIPPED and isinstance(value, (str, int, float)) and not isinstance(value, bool)
              and value not in ("", None)][:8]
-    title = headline(event)
+    title = slack_escaped(headline(event))
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": f"*{title}*"}}]
     if facts:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(facts)}})
     blocks.append({"type": "context", "elements": [
-        {"type": "mrkdwn", "text": f"`{event.type}` · {event.occurred_at:%Y-%m-%d %H:%M} UTC · hubwire"}]})
+        {"type": "mrkdwn",
+         "text": f"`{slack_escaped(event.type)}` · {event.occurred_at:%Y-%m-%d %H:%M} UTC · hubwire"}]})
     return {"text": title, "blocks": blocks}
 
 
+def _zapier(event) -> dict:
+    return {**event.data, "event_type": event.type, "event_id": str(event.id),
+            "event_timestamp": event.occurred_at.isoformat()}
+
+
+def _envelope(event) -> dict:
+    return event.envelope()
+
+
+_SHAPES = {Preset.SLACK: _slack, Preset.ZAPIER: _zapier, Preset.GENERIC: _envelope, Preset.MAKE: _envelope}
+
+
 def body_for(preset: str, event) -> bytes:
-    if preset == Preset.SLACK:
-        return _compact(_slack(event))
-    if preset == Preset.ZAPIER:
-        return _compact({**event.data, "event_type": event.type, "event_id": str(event.id),
-                         "event_timestamp": event.occurred_at.isoformat()})
-    return _compact(event.envelope())
+    return _compact(_SHAPES.get(preset, _envelope)(event))

@@ -20,9 +20,10 @@ from hubwire.webhooks.fanout import wake_dispatcher
 from hubwire.webhooks.models import Delivery, DeliveryStatus, Endpoint, Preset, Source
 from hubwire.webhooks.payloads import body_for
 from hubwire.webhooks.signing import new_secret, new_webhook_id
-from hubwire.webhooks.ssrf import url_problem
+from hubwire.webhooks.ssrf import SCHEMES, url_problem
 
 ROTATION_OVERLAP = timedelta(hours=24)
+URL_MAX_LENGTH = Endpoint._meta.get_field("url").max_length
 HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")
 # Headers hubwire sets itself (or that HTTP owns); a custom header may not replace them.
 RESERVED_HEADERS = {"webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length",
@@ -33,11 +34,14 @@ def _clean(data: dict, *, creating: bool) -> dict:
     errors, values = {}, {}
     if creating or "url" in data:
         url = (data.get("url") or "").strip()
-        try:
-            URLValidator(schemes=["http", "https"])(url)
-            problem = url_problem(url)
-        except ValidationError:
-            problem = url_problem(url) or "Enter a valid URL, e.g. https://hooks.example.com/hubwire."
+        problem = url_problem(url)
+        if not problem and len(url) > URL_MAX_LENGTH:
+            problem = f"The URL is too long: at most {URL_MAX_LENGTH} characters."
+        if not problem:
+            try:
+                URLValidator(schemes=list(SCHEMES))(url)
+            except ValidationError:
+                problem = "Enter a valid URL, e.g. https://hooks.example.com/hubwire."
         if problem:
             errors["url"] = problem
         values["url"] = url

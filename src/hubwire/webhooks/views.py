@@ -34,7 +34,10 @@ from hubwire.webhooks.models import (
     Preset,
 )
 
-NEW_SECRET = "webhooks_new_secret"  # session key: the secret to show once, on the next page only
+# Session key: "show the signing secret of endpoint <pk>", once, on that endpoint's page. Only the pk
+# is kept: the session table is readable without any key (base64 + zlib), while the secret itself
+# stays in the endpoint's row, encrypted, and is read from there when the page shows it.
+REVEAL_SECRET = "webhooks_reveal_secret"
 
 
 @workspace_required
@@ -84,7 +87,7 @@ def endpoint_new(request):
         except FieldError as exc:
             errors = exc.errors
         else:
-            request.session[NEW_SECRET] = [endpoint.pk, endpoint.secret]
+            request.session[REVEAL_SECRET] = endpoint.pk
             flash.success(request, "Endpoint created. Copy its signing secret now: it is shown only once.")
             return redirect("webhooks:endpoint", endpoint.pk)
     return render(request, "webhooks/endpoint_form.html", _form_context(None, posted, errors),
@@ -111,10 +114,9 @@ def _form_context(endpoint, posted, errors) -> dict:
 def endpoint_detail(request, pk):
     endpoint = get_scoped(Endpoint, request.workspace, pk)
     new_secret = None
-    shown = request.session.get(NEW_SECRET)
-    if shown and shown[0] == endpoint.pk and request.membership.can_manage:
-        new_secret = shown[1]
-        del request.session[NEW_SECRET]
+    if request.session.get(REVEAL_SECRET) == endpoint.pk and request.membership.can_manage:
+        del request.session[REVEAL_SECRET]
+        new_secret = endpoint.secret
     health = selectors.endpoint_health(request.workspace, endpoint).get(endpoint.pk)
     colour, words = selectors.health_of(endpoint, health)
     return render(request, "webhooks/endpoint.html", {
@@ -156,7 +158,8 @@ def endpoint_action(request, pk, action):
         services.endpoint_update(endpoint=endpoint, enabled=action == "enable", actor=request.user)
         flash.success(request, f"Endpoint {action}d.")
     elif action == "rotate":
-        request.session[NEW_SECRET] = [endpoint.pk, services.endpoint_rotate_secret(endpoint=endpoint, actor=request.user)]
+        services.endpoint_rotate_secret(endpoint=endpoint, actor=request.user)
+        request.session[REVEAL_SECRET] = endpoint.pk
         flash.success(request, "New signing secret. For 24 hours deliveries carry both the old and the new "
                                "signature, so the receiver can switch over.")
     elif action == "test":
