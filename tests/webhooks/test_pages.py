@@ -121,6 +121,19 @@ def test_a_rotated_secret_is_never_stored_in_the_session_and_is_shown_once(owner
     assert_shown_once(owner_client, answer.url, endpoint.secret)
 
 
+def test_a_reveal_not_used_soon_lapses(owner_client):
+    """A redirect never followed does not show the secret on a visit much later."""
+    from hubwire.webhooks.views import REVEAL_SECRET
+
+    answer = owner_client.post("/webhooks/endpoints/new/", {"url": "https://hooks.example.com/new", "preset": "generic"})
+    endpoint = Endpoint.objects.get()
+    session = owner_client.session
+    assert session[REVEAL_SECRET][0] == endpoint.pk
+    session[REVEAL_SECRET] = [endpoint.pk, session[REVEAL_SECRET][1] - 24 * 3600]  # as if a day had passed
+    session.save()
+    assert endpoint.secret not in owner_client.get(answer.url).content.decode()
+
+
 def test_replay_with_a_bad_time_says_so_and_queues_nothing(owner_client, things):
     endpoint, delivery, _ = things
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED)

@@ -37,7 +37,23 @@ from hubwire.webhooks.models import (
 # Session key: "show the signing secret of endpoint <pk>", once, on that endpoint's page. Only the pk
 # is kept: the session table is readable without any key (base64 + zlib), while the secret itself
 # stays in the endpoint's row, encrypted, and is read from there when the page shows it.
+# The marker lapses after REVEAL_SECONDS, so a redirect never followed does not show the secret on
+# a visit days later (perhaps after someone else rotated it).
 REVEAL_SECRET = "webhooks_reveal_secret"
+REVEAL_SECONDS = 300
+
+
+def _mark_reveal(request, endpoint) -> None:
+    request.session[REVEAL_SECRET] = [endpoint.pk, timezone.now().timestamp() + REVEAL_SECONDS]
+
+
+def _take_reveal(request, endpoint) -> bool:
+    """Whether this page view is the one to show the endpoint's new secret (once, and only soon after)."""
+    marker = request.session.get(REVEAL_SECRET)
+    if not (isinstance(marker, list) and marker[0] == endpoint.pk):
+        return False
+    del request.session[REVEAL_SECRET]
+    return timezone.now().timestamp() < marker[1]
 
 
 @workspace_required
@@ -87,7 +103,7 @@ def endpoint_new(request):
         except FieldError as exc:
             errors = exc.errors
         else:
-            request.session[REVEAL_SECRET] = endpoint.pk
+            _mark_reveal(request, endpoint)
             flash.success(request, "Endpoint created. Copy its signing secret now: it is shown only once.")
             return redirect("webhooks:endpoint", endpoint.pk)
     return render(request, "webhooks/endpoint_form.html", _form_context(None, posted, errors),
@@ -114,8 +130,7 @@ def _form_context(endpoint, posted, errors) -> dict:
 def endpoint_detail(request, pk):
     endpoint = get_scoped(Endpoint, request.workspace, pk)
     new_secret = None
-    if request.session.get(REVEAL_SECRET) == endpoint.pk and request.membership.can_manage:
-        del request.session[REVEAL_SECRET]
+    if request.membership.can_manage and _take_reveal(request, endpoint):
         new_secret = endpoint.secret
     health = selectors.endpoint_health(request.workspace, endpoint).get(endpoint.pk)
     colour, words = selectors.health_of(endpoint, health)
@@ -159,7 +174,7 @@ def endpoint_action(request, pk, action):
         flash.success(request, f"Endpoint {action}d.")
     elif action == "rotate":
         services.endpoint_rotate_secret(endpoint=endpoint, actor=request.user)
-        request.session[REVEAL_SECRET] = endpoint.pk
+        _mark_reveal(request, endpoint)
         flash.success(request, "New signing secret. For 24 hours deliveries carry both the old and the new "
                                "signature, so the receiver can switch over.")
     elif action == "test":
