@@ -95,3 +95,11 @@ def test_a_reset_gets_past_the_throttle_in_the_browser_that_used_it(settings, ow
     browser.post(set_page, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     browser.post("/logout/")
     assert browser.post("/login/", {"username": "owner@example.test", "password": NEW_PASSWORD}).status_code == 302
+
+
+def test_reset_emails_to_one_address_are_limited_and_the_page_says_the_same(owner, workspace):
+    from hubwire.core.signin import RESETS_PER_HOUR
+
+    answers = [Client().post("/password/reset/", {"email": "owner@example.test"}) for _ in range(RESETS_PER_HOUR + 2)]
+    assert len(mail.outbox) == RESETS_PER_HOUR
+    assert {(a.status_code, a["Location"]) for a in answers} == {(302, "/password/reset/sent/")}

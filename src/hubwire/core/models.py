@@ -115,6 +115,7 @@ class SignInOutcome(models.TextChoices):
     SIGNED_IN = "signed_in", "Signed in"
     BAD_CREDENTIALS = "bad_credentials", "Wrong email or password"
     THROTTLED = "throttled", "Refused: too many failed attempts"
+    RESET_REQUESTED = "reset_requested", "Asked for a password reset email"
 
 
 class SignInAttempt(models.Model):

@@ -2,7 +2,10 @@
 per client address), each one recorded, and failures written to the audit log of every workspace
 the login belongs to, so an owner sees someone guessing at a teammate's password."""
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.utils import timezone
 
 from hubwire.core.audit import audit_record
 from hubwire.core.models import Membership, SignInOutcome, TeamSignIn, User
@@ -10,6 +13,8 @@ from hubwire.core.throttle import KnownDevices, client_ip, wait_seconds
 
 DEVICES = KnownDevices(cookie="hubwire_device", salt="hubwire.team.device")
 SUBJECT = "team sign-in"
+# Reset emails per email address per hour: enough for someone forgetful, too few to flood an inbox.
+RESETS_PER_HOUR = 3
 
 
 def normalize_email(email) -> str:
@@ -39,3 +44,13 @@ def audit_for_user(user: User, action: str, detail: str = "", *, actor: User | N
     """An entry in the audit log of every workspace `user` is on (something happened to their login)."""
     for membership in Membership.objects.filter(user=user).select_related("workspace"):
         audit_record(workspace=membership.workspace, action=action, subject=SUBJECT, actor=actor, detail=detail)
+
+
+def reset_email_allowed(request, email: str) -> bool:
+    """Record a request for a reset email; False when this address had RESETS_PER_HOUR already.
+    The page answers the same either way (no way to learn who has a login, or who is being flooded)."""
+    email = normalize_email(email)
+    recent = TeamSignIn.objects.filter(email=email, outcome=SignInOutcome.RESET_REQUESTED,
+                                       created_at__gte=timezone.now() - timedelta(hours=1)).count()
+    TeamSignIn.objects.create(email=email[:254], ip=client_ip(request), outcome=SignInOutcome.RESET_REQUESTED)
+    return recent < RESETS_PER_HOUR

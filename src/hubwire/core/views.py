@@ -63,6 +63,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form):
+        if not signin.reset_email_allowed(self.request, form.cleaned_data["email"]):
+            return redirect(self.success_url)  # the same answer, no email
         self.extra_email_context = {"base_url": settings.HUBWIRE_BASE_URL, "valid_for": _valid_for()}
         return super().form_valid(form)
 
