@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import SANDBOX_DB
+from tests.sandbox.stripe_schemas import problems
 
 pytestmark = SANDBOX_DB
 FIELDS = json.loads((Path(__file__).parent / "stripe_fixture_fields.json").read_text())
@@ -31,7 +32,9 @@ class Api:
             headers["Stripe-Account"] = account
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
-        return httpx.request(method, self.base + path, data=data, headers=headers, timeout=10)
+        response = httpx.request(method, self.base + path, data=data, headers=headers, timeout=10)
+        assert problems(response.json()) == [], f"{method} {path} answered {response.text}"
+        return response
 
     def account(self) -> str:
         response = self.request("POST", "/v1/accounts", {"controller[stripe_dashboard][type]": "full",
@@ -49,7 +52,42 @@ SESSION = {"mode": "payment", "success_url": "https://example.test/ok?session_id
 
 @pytest.fixture
 def api(sandbox):
-    return Api(sandbox.base_url)
+    yield Api(sandbox.base_url)
+    from hubwire.sandbox.models import StripeObject
+
+    for event in StripeObject.objects.filter(kind="event"):
+        assert problems(event.body) == [], event.body
+
+
+def test_every_object_the_sandbox_sends_matches_stripes_schema(api, sandbox):
+    """Each object of each flow, answered or sent as an event, against Stripe's OpenAPI schemas
+    (the `api` fixture checks every answer and, at the end, every event)."""
+    account = api.account()
+    api.request("POST", "/v1/account_links", {"account": account, "type": "account_onboarding",
+                                              "refresh_url": "https://x.test/r", "return_url": "https://x.test/b"})
+    sandbox.control("stripe-disable", account=account, reason="rejected.fraud")
+    paid, declined, debited, unpaid, expired = (
+        api.request("POST", "/v1/checkout/sessions", SESSION, account=account).json() for _ in range(5))
+    page = f"{sandbox.base_url}/sandbox/checkout.stripe.com/c/pay/"
+    assert httpx.post(page + paid["id"], data={"method": "card", "card": "4242 4242 4242 4242"}).status_code == 302
+    assert httpx.post(page + declined["id"], data={"method": "card", "card": "4000 0000 0000 0002"}).status_code == 402
+    for session, outcome in ((debited, "succeeded"), (unpaid, "failed")):
+        assert httpx.post(page + session["id"], data={"method": "us_bank_account"}).status_code == 302
+        processing = api.request("GET", f"/v1/checkout/sessions/{session['id']}", account=account).json()
+        api.request("GET", f"/v1/payment_intents/{processing['payment_intent']}", account=account)
+        sandbox.control("stripe-settle", session=session["id"], outcome=outcome)
+    api.request("POST", f"/v1/checkout/sessions/{expired['id']}/expire", account=account)
+    for card in ("pm_card_visa", "pm_card_chargeDeclined"):
+        api.request("POST", "/v1/payment_intents", {"amount": "2000", "currency": "usd", "payment_method": card,
+                                                    "confirm": "true"}, account=account)
+    sandbox.control("stripe-deauthorize", account=account)
+    from hubwire.sandbox.models import StripeObject
+
+    sent = set(StripeObject.objects.filter(kind="event").values_list("body__type", flat=True))
+    assert {"account.updated", "charge.succeeded", "checkout.session.completed", "checkout.session.expired",
+            "checkout.session.async_payment_succeeded", "checkout.session.async_payment_failed",
+            "payment_intent.processing", "payment_intent.payment_failed", "payment_intent.succeeded",
+            "account.application.deauthorized"} <= sent
 
 
 def test_objects_use_stripes_field_names(api):
