@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from hubwire.sandbox import clock, twilio, zoom, zoom_webhooks
 from hubwire.sandbox.models import (Call, Clock, Fault, Grant, StripeAccount, StripeGrant, StripeIdempotency,
-                                    StripeObject, Token, ZoomDailyWrites, ZoomMeeting)
+                                    StripeObject, StripeRequestCount, Token, ZoomDailyWrites, ZoomMeeting)
 from hubwire.sandbox.oauth import SERVERS, revoke_family
 from hubwire.sandbox.routes import json_request, require_sandbox
 from hubwire.sandbox.stripe import accounts as stripe_accounts, events as stripe_events, payments as stripe_payments
@@ -51,9 +51,15 @@ def advance_clock(data):
     return {"now": clock.now().isoformat()}
 
 
+def freeze_clock(data):
+    """{"frozen": true} stops the sandbox clock where it stands (advance still moves it); false lets it run."""
+    clock.freeze(str(data.get("frozen", "true")).lower() in ("true", "1", "on"))
+    return {"now": clock.now().isoformat()}
+
+
 def reset(data):
     for model in (Call, Fault, Grant, Token, Clock, ZoomMeeting, ZoomDailyWrites, StripeAccount, StripeGrant,
-                  StripeObject, StripeIdempotency):
+                  StripeObject, StripeIdempotency, StripeRequestCount):
         model.objects.all().delete()
     return {"reset": True}
 
@@ -115,7 +121,8 @@ def stripe_release(data):
     return {"sent": stripe_events.release(order=data.get("order", "sent"), twice=twice)}
 
 
-ACTIONS = {"revoke": revoke, "expire": expire, "fault": fault, "clock": advance_clock, "reset": reset,
+ACTIONS = {"revoke": revoke, "expire": expire, "fault": fault, "clock": advance_clock,
+           "clock-freeze": freeze_clock, "reset": reset,
            "zoom-delete-meeting": zoom_delete, "zoom-validate": zoom_validate, "zoom-uninstall": zoom_uninstall,
            "stripe-deauthorize": stripe_deauthorize, "stripe-disable": stripe_disable, "stripe-settle": stripe_settle,
            "stripe-expire": stripe_expire, "stripe-hold-events": stripe_hold, "stripe-release-events": stripe_release}

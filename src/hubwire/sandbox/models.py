@@ -60,9 +60,11 @@ class Fault(models.Model):
 
 
 class Clock(models.Model):
-    """How far the sandbox's clock runs ahead of the real one (a test hook)."""
+    """How far the sandbox's clock runs ahead of the real one, or the instant it stands still at
+    (test hooks)."""
 
     offset_seconds = models.FloatField(default=0)
+    frozen_at = models.DateTimeField(null=True, blank=True)
 
 
 class ZoomMeeting(models.Model):
@@ -139,3 +141,15 @@ class StripeIdempotency(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["api_key_hash", "key"], name="stripe_idempotency_once")]
+
+
+class StripeRequestCount(models.Model):
+    """API requests per secret key in one second of the sandbox clock: the test-mode rate limit,
+    counted here so that every process serving the sandbox shares one count."""
+
+    api_key_hash = models.CharField(max_length=64)
+    second = models.BigIntegerField(help_text="Unix time, whole seconds")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["api_key_hash", "second"], name="stripe_requests_per_second")]

@@ -73,13 +73,26 @@ def body_of(row: StripeAccount) -> dict:
         "requirements": requirements,
         "future_requirements": {**requirements, "currently_due": [], "eventually_due": [], "disabled_reason": None,
                                 "current_deadline": None},
-        "settings": {"dashboard": {"display_name": c.get("display_name") or None, "timezone": "Etc/UTC"},
-                     "payments": {"statement_descriptor": None},
-                     "payouts": {"schedule": {"delay_days": 2, "interval": "daily"}}},
+        "settings": _settings(c, controller),
         "tos_acceptance": {"date": c.get("tos_acceptance.date"), "ip": c.get("tos_acceptance.ip"), "user_agent": None},
         "external_accounts": {"object": "list", "data": [], "has_more": False,
                               "url": f"/v1/accounts/{row.account_id}/external_accounts"},
         "metadata": {},
+    }
+
+
+def _settings(collected: dict, controller: dict) -> dict:
+    descriptors = {"statement_descriptor": None, "statement_descriptor_kana": None, "statement_descriptor_kanji": None}
+    return {
+        "branding": {"icon": None, "logo": None, "primary_color": None, "secondary_color": None},
+        "card_payments": {"decline_on": {"avs_failure": False, "cvc_failure": False},
+                          "statement_descriptor_prefix": None, "statement_descriptor_prefix_kana": None,
+                          "statement_descriptor_prefix_kanji": None},
+        "dashboard": {"display_name": collected.get("display_name") or None, "timezone": "Etc/UTC"},
+        "payments": descriptors,
+        # Stripe reclaims negative balances from the bank account unless the platform collects requirements.
+        "payouts": {"debit_negative_balances": controller.get("requirement_collection", "stripe") == "stripe",
+                    "schedule": {"delay_days": 2, "interval": "daily"}, "statement_descriptor": None},
     }
 
 

@@ -5,18 +5,16 @@ every answer, and the routes hubwire and the providers.md contract name."""
 import base64
 import functools
 import hashlib
-import threading
-import time
-from collections import defaultdict, deque
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 
 from hubwire.sandbox import clock
-from hubwire.sandbox.models import StripeAccount, StripeGrant, StripeIdempotency
+from hubwire.sandbox.models import StripeAccount, StripeGrant, StripeIdempotency, StripeRequestCount
 from hubwire.sandbox.routes import ERROR_SHAPES, route
 from hubwire.sandbox.stripe import accounts, payments
 from hubwire.sandbox.stripe.platforms import Platform, by_secret_key
@@ -115,23 +113,21 @@ def require_access(platform: Platform, account: str) -> StripeGrant:
 
 # --- rate limit: requests per second per secret key (docs.stripe.com/rate-limits) ------------------
 
-_recent: dict[str, deque] = defaultdict(deque)
-_recent_lock = threading.Lock()
-
-
 def _rate_limit(platform: Platform) -> None:
-    """A sliding one-second window per key, in this process (the sandbox is one process in tests
-    and on `make run`; across several processes each would allow the limit)."""
+    """Count the request in its second of the sandbox clock, in the sandbox's database, so that
+    every process serving the sandbox (gunicorn's workers on `make run`) shares one count."""
     limit = settings.HUBWIRE_SANDBOX_STRIPE_LIVE_RATE if platform.livemode else settings.HUBWIRE_SANDBOX_STRIPE_TEST_RATE
-    now = time.monotonic()
-    with _recent_lock:
-        window = _recent[platform.secret_key]
-        while window and now - window[0] >= 1.0:
-            window.popleft()
-        if len(window) >= limit:
+    key_hash = hashlib.sha256(platform.secret_key.encode()).hexdigest()
+    second = int(clock.now().timestamp())
+    with transaction.atomic(using="sandbox"):
+        window, created = StripeRequestCount.objects.select_for_update().get_or_create(api_key_hash=key_hash,
+                                                                                       second=second)
+        if created:
+            StripeRequestCount.objects.filter(api_key_hash=key_hash, second__lt=second).delete()
+        if window.count >= limit:
             raise StripeError(429, "Request rate limit exceeded. Learn more about rate limits here "
                                    "https://stripe.com/docs/rate-limits.", code="rate_limit")
-        window.append(now)
+        StripeRequestCount.objects.filter(pk=window.pk).update(count=F("count") + 1)
 
 
 # --- idempotency (providers.md §1.7) -------------------------------------------------------------

@@ -113,6 +113,11 @@ def session_create(caller) -> dict:
         "metadata": p.get("metadata") or {}, "mode": "payment", "payment_intent": None, "payment_link": None,
         "payment_method_types": ["card", "us_bank_account"], "payment_status": "unpaid", "status": "open",
         "success_url": p["success_url"], "url": sandbox_url("checkout.stripe.com", f"/c/pay/{session_id}"),
+        # What the sandbox does not offer (tax, custom fields and text, shipping), in its "none" form.
+        "automatic_tax": {"enabled": False, "liability": None, "provider": None, "status": None},
+        "custom_fields": [], "custom_text": {"after_submit": None, "shipping_address": None, "submit": None,
+                                             "terms_of_service_acceptance": None},
+        "shipping_options": [],
     }
     state = {"items": items, "intent_data": {"application_fee_amount": fee,
                                              "metadata": intent_data.get("metadata") or {},
@@ -194,6 +199,16 @@ def intent_confirm(caller, intent: StripeObject) -> dict:
     return intent.body
 
 
+_NO_BILLING_DETAILS = {"address": {"city": None, "country": None, "line1": None, "line2": None, "postal_code": None,
+                                   "state": None},
+                       "email": None, "name": None, "phone": None}
+
+
+def _payment_method(intent: StripeObject, payment_method: str, type: str) -> dict:
+    return {"id": payment_method, "object": "payment_method", "type": type, "billing_details": _NO_BILLING_DETAILS,
+            "created": int(clock.now().timestamp()), "customer": None, "livemode": intent.livemode, "metadata": {}}
+
+
 def charge_card(intent: StripeObject, card: str, *, payment_method: str = "") -> str:
     """Charge a test card: '' when it succeeded (the intent is succeeded), else the decline message."""
     payment_method = payment_method or new_id("pm_")
@@ -202,7 +217,7 @@ def charge_card(intent: StripeObject, card: str, *, payment_method: str = "") ->
         code, decline_code, message = declined
         _save(intent, status="requires_payment_method", payment_method=None, last_payment_error={
             "type": "card_error", "code": code, "decline_code": decline_code, "message": message,
-            "payment_method": {"id": payment_method, "object": "payment_method", "type": "card"}})
+            "payment_method": _payment_method(intent, payment_method, "card")})
         _emit(intent, "payment_intent.payment_failed")
         return message
     _succeed(intent, payment_method)
@@ -212,10 +227,12 @@ def charge_card(intent: StripeObject, card: str, *, payment_method: str = "") ->
 def _succeed(intent: StripeObject, payment_method: str) -> None:
     charge_id = new_id("ch_")
     _save(intent, status="succeeded", amount_received=intent.body["amount"], latest_charge=charge_id,
-          payment_method=payment_method, last_payment_error=None, processing=None)
+          payment_method=payment_method, last_payment_error=None)
     charge = {"id": charge_id, "object": "charge", "amount": intent.body["amount"], "amount_captured": intent.body["amount"],
-              "currency": intent.body["currency"], "paid": True, "status": "succeeded", "captured": True,
-              "payment_intent": intent.object_id, "application_fee_amount": intent.body["application_fee_amount"],
+              "amount_refunded": 0, "billing_details": _NO_BILLING_DETAILS, "currency": intent.body["currency"],
+              "disputed": False, "paid": True, "refunded": False, "status": "succeeded", "captured": True,
+              "payment_intent": intent.object_id, "payment_method": payment_method,
+              "application_fee_amount": intent.body["application_fee_amount"],
               "livemode": intent.livemode, "metadata": intent.body["metadata"], "created": int(clock.now().timestamp())}
     _emit(intent, "charge.succeeded", charge)
     _emit(intent, "payment_intent.succeeded")
@@ -259,7 +276,8 @@ def pay(session: StripeObject, *, method: str, card: str = "", email: str = "") 
         _emit(session, "checkout.session.completed")
         return ""
     # A delayed method: the session completes unpaid and the money arrives (or not) later.
-    _save(intent, status="processing", processing={"type": "us_bank_account"}, payment_method=new_id("pm_"))
+    # `processing` details card payments only (its type is always "card"); a debit in flight has none.
+    _save(intent, status="processing", payment_method=new_id("pm_"))
     _save(session, status="complete", payment_status="unpaid", customer_details=details)
     _emit(intent, "payment_intent.processing")
     _emit(session, "checkout.session.completed")
@@ -276,8 +294,8 @@ def settle(session: StripeObject, *, succeeded: bool) -> StripeObject:
         _save(session, payment_status="paid")
         _emit(session, "checkout.session.async_payment_succeeded")
     else:
-        _save(intent, status="requires_payment_method", processing=None, last_payment_error={
-            "type": "invalid_request_error", "code": "payment_method_insufficient_funds", "decline_code": None,
+        _save(intent, status="requires_payment_method", last_payment_error={
+            "type": "invalid_request_error", "code": "payment_method_insufficient_funds",
             "message": "The bank account has insufficient funds."})
         _emit(intent, "payment_intent.payment_failed")
         _emit(session, "checkout.session.async_payment_failed")
