@@ -243,6 +243,6 @@ def test_a_nul_in_a_page_query_is_a_400_saying_so(owner_client, url):
     assert response.status_code == 400 and b"NUL character" in response.content
 
 
-def test_a_nul_in_an_api_query_is_a_400_naming_the_parameter(api):
+def test_a_nul_in_an_api_query_is_a_422_naming_the_parameter(api):
     response = api.get("/api/messages?direction=%00")
-    assert response.status_code == 400 and response.json()["detail"][0]["loc"] == ["query", "direction"]
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["query", "direction"]

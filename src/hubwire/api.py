@@ -1,12 +1,12 @@
 """The REST API at /api/ (OpenAPI at /api/openapi.json)."""
 
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from hubwire.core.api import WorkspaceKeyAuth, field_error_body
 from hubwire.core.errors import FieldError
+from hubwire.core.openapi import DocumentedApi
 from hubwire.core.strict_json import BadJson, parse_json
 from hubwire.crm.api import REFERENCES, routers
 from hubwire.crm.services.common import Conflict
@@ -17,10 +17,13 @@ from hubwire.webhooks.api import router as webhooks_router
 
 class StrictJsonParser(Parser):
     def parse_body(self, request):
-        return parse_json(request.body)
+        body = parse_json(request.body)
+        if not isinstance(body, dict):  # every body of this API is an object; ninja would read `null` as `{}`
+            raise BadJson("The body must be a JSON object.")
+        return body
 
 
-api = NinjaAPI(
+api = DocumentedApi(
     parser=StrictJsonParser(),
     title="hubwire API",
     version="1",

@@ -7,9 +7,9 @@ from hubwire.core.models import Membership
 
 
 class RefuseNulInQueryMiddleware:
-    """A NUL in a query parameter answers 400 here, for every page and route at once. Form fields
-    refuse it already (Django's CharField), JSON bodies in core.strict_json; a query value reaches
-    filters directly, and PostgreSQL cannot take a NUL in any text (it would be a 500)."""
+    """A NUL in a query parameter answers 400 here (422 on the API), for every page and route at
+    once. Form fields refuse it already (Django's CharField), JSON bodies in core.strict_json; a
+    query value reaches filters directly, and PostgreSQL cannot take a NUL in any text (a 500)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -20,8 +20,9 @@ class RefuseNulInQueryMiddleware:
         if bad is None:
             return self.get_response(request)
         message = "A query parameter contains a NUL character, which hubwire does not accept."
-        if request.path_info.startswith("/api/"):
-            return JsonResponse({"detail": [{"loc": ["query", bad.replace("\x00", "")], "msg": message}]}, status=400)
+        if request.path_info.startswith("/api/"):  # the API's answer to any bad parameter (README, REST API)
+            item = {"loc": ["query", bad.replace("\x00", "")], "msg": message, "type": "string_type"}
+            return JsonResponse({"detail": [item]}, status=422)
         return HttpResponseBadRequest(f"{message} ({bad.replace(chr(0), '')})", content_type="text/plain")
 
 

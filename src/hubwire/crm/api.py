@@ -6,7 +6,7 @@ from typing import Callable
 from ninja import Query, Router, Schema, Status
 
 from hubwire.core.api import ERRORS, api_actor, page_schema, paginate
-from hubwire.core.schema_types import Id
+from hubwire.core.schema_types import PathId
 from hubwire.core.tenancy import get_scoped, scoped
 from hubwire.crm import models as m
 from hubwire.crm import schemas as s
@@ -54,11 +54,11 @@ def crud_router(r: Resource) -> Router:
         return Status(201, queryset(request).get(pk=obj.pk))
 
     @router.get("/{id}", response={200: r.out, **ERRORS}, operation_id=f"get_{r.name}", summary=f"Get a {r.name}")
-    def get_object(request, id: Id):
+    def get_object(request, id: PathId):
         return get_scoped(r.model, request.auth.workspace, id)
 
     @router.patch("/{id}", response={200: r.out, **ERRORS}, operation_id=f"update_{r.name}", summary=f"Update a {r.name}")
-    def update_object(request, id: Id, payload: r.patch_in):
+    def update_object(request, id: PathId, payload: r.patch_in):
         obj = get_scoped(r.model, request.auth.workspace, id)
         r.update(obj, api_actor(request), **service_kwargs(payload.model_dump(exclude_unset=True)))
         return queryset(request).get(pk=obj.pk)
@@ -70,7 +70,7 @@ def action(router: Router, r: Resource, verb: str, service: Callable, summary: s
     """POST /{id}/<verb>: a status change such as send, accept, void or cancel."""
 
     @router.post(f"/{{id}}/{verb}", response={200: r.out, **ERRORS}, operation_id=f"{verb}_{r.name}", summary=summary)
-    def run(request, id: Id):
+    def run(request, id: PathId):
         obj = get_scoped(r.model, request.auth.workspace, id)
         service(obj, api_actor(request))
         return get_scoped(r.model, request.auth.workspace, id)
@@ -114,14 +114,14 @@ action(routers["/appointments"], appointments, "cancel",
 
 @routers["/invoices"].post("/{id}/payments", response={201: s.PaymentOut, **ERRORS}, operation_id="create_payment",
                            summary="Record a payment against an invoice")
-def create_payment(request, id: Id, payload: s.PaymentIn):
+def create_payment(request, id: PathId, payload: s.PaymentIn):
     invoice = get_scoped(m.Invoice, request.auth.workspace, id)
     return Status(201, documents.payment_record(invoice=invoice, actor=api_actor(request), **payload.model_dump()))
 
 
 @routers["/invoices"].get("/{id}/payments", response={200: list[s.PaymentOut], **ERRORS},
                           operation_id="list_invoice_payments", summary="List an invoice's payments")
-def list_payments(request, id: Id):
+def list_payments(request, id: PathId):
     return list(get_scoped(m.Invoice, request.auth.workspace, id).payments.all())
 
 
@@ -130,7 +130,7 @@ routers["/messages"] = messages
 
 
 class MessageFilter(PageQuery):
-    account_id: Id | None = None
+    account_id: PathId | None = None
 
 
 @messages.get("", response={200: page_schema(s.MessageOut), **ERRORS}, operation_id="list_messages",

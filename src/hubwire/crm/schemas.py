@@ -6,20 +6,15 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field, create_model
+from pydantic import Field
 
-from hubwire.core.schema_types import Currency, Id, LongText, MinorUnits, SaneDate, SaneDateTime, Text
+from hubwire.core.schema_types import (BasisPoints, Currency, Id, LongText, MinorUnits, Quantity, SaneDate, SaneDateTime,
+                                       Text, partial)
 from hubwire.crm import models as m
 
 
 def choices(enum) -> type:
     return Literal[tuple(enum.values)]
-
-
-def partial(schema: type[Schema], name: str) -> type[Schema]:
-    """The same fields, all optional: PATCH changes only what it names."""
-    fields = {key: (f.annotation | None, None) for key, f in schema.model_fields.items()}
-    return create_model(name, __base__=Schema, **fields)
 
 
 # --- accounts and contacts ---
@@ -102,7 +97,7 @@ class LineOut(Schema):
 
 class LineIn(Schema):
     description: Text(300, required=True)
-    quantity: Annotated[Decimal, Field(gt=0, max_digits=10, decimal_places=2)] = Decimal(1)
+    quantity: Quantity = Decimal(1)
     unit_amount: MinorUnits
 
 
@@ -135,7 +130,7 @@ class QuoteIn(Schema):
     contact_id: Id | None = None
     title: Text(200, required=True)
     currency: Currency = "USD"
-    tax_rate_bp: Annotated[int, Field(ge=0, le=10000, description="Basis points: 825 = 8.25%")] = 0
+    tax_rate_bp: BasisPoints = 0
     valid_until: SaneDate | None = None
     notes: LongText = ""
     lines: Lines = []
@@ -170,7 +165,7 @@ class InvoiceIn(Schema):
     contact_id: Id | None = None
     quote_id: Id | None = None
     currency: Currency = "USD"
-    tax_rate_bp: Annotated[int, Field(ge=0, le=10000, description="Basis points: 825 = 8.25%")] = 0
+    tax_rate_bp: BasisPoints = 0
     due_date: SaneDate | None = None
     notes: LongText = ""
     lines: Lines = []

@@ -3,9 +3,10 @@
 from datetime import datetime
 
 from ninja import Query, Router, Schema, Status
+from pydantic import StrictBool
 
 from hubwire.core.api import ERRORS, page_schema, paginate
-from hubwire.core.schema_types import Id
+from hubwire.core.schema_types import PathId, SaneDateTime, partial
 from hubwire.core.tenancy import get_scoped, scoped
 from hubwire.webhooks import services
 from hubwire.webhooks.models import Delivery, DeliveryStatus, Endpoint, Preset, Source
@@ -43,16 +44,10 @@ class EndpointIn(Schema):
     event_types: list[str] = []
     preset: Preset = Preset.GENERIC
     headers: dict[str, str] = {}
-    enabled: bool = True
+    enabled: StrictBool = True
 
 
-class EndpointPatch(Schema):
-    url: str | None = None
-    description: str | None = None
-    event_types: list[str] | None = None
-    preset: Preset | None = None
-    headers: dict[str, str] | None = None
-    enabled: bool | None = None
+EndpointPatch = partial(EndpointIn, "EndpointPatch")
 
 
 class SecretOut(Schema):
@@ -61,7 +56,7 @@ class SecretOut(Schema):
 
 
 class ReplayIn(Schema):
-    since: datetime
+    since: SaneDateTime
 
 
 class CountOut(Schema):
@@ -112,7 +107,7 @@ class DeliveryDetail(DeliveryOut):
 
 
 class DeliveryFilter(Schema):
-    endpoint_id: Id | None = None
+    endpoint_id: PathId | None = None
     status: DeliveryStatus | None = None
     event_type: str | None = None
     limit: int = Query(50, ge=1, le=200)
@@ -137,19 +132,19 @@ def create_endpoint(request, payload: EndpointIn):
 
 @router.get("/endpoints/{id}", response={200: EndpointOut, **ERRORS}, operation_id="get_webhook_endpoint",
             summary="Get an endpoint")
-def get_endpoint(request, id: Id):
+def get_endpoint(request, id: PathId):
     return _endpoint(request, id)
 
 
 @router.patch("/endpoints/{id}", response={200: EndpointOut, **ERRORS}, operation_id="update_webhook_endpoint",
               summary="Update an endpoint (enabled=true re-enables one hubwire disabled)")
-def update_endpoint(request, id: Id, payload: EndpointPatch):
+def update_endpoint(request, id: PathId, payload: EndpointPatch):
     return services.endpoint_update(endpoint=_endpoint(request, id), **payload.model_dump(exclude_unset=True))
 
 
 @router.delete("/endpoints/{id}", response={204: None, **ERRORS}, operation_id="delete_webhook_endpoint",
                summary="Delete an endpoint and its delivery log")
-def delete_endpoint(request, id: Id):
+def delete_endpoint(request, id: PathId):
     services.endpoint_delete(endpoint=_endpoint(request, id), why=f"through the API (key {request.auth.name})")
     return Status(204, None)
 
@@ -157,7 +152,7 @@ def delete_endpoint(request, id: Id):
 @router.post("/endpoints/{id}/rotate-secret", response={200: SecretOut, **ERRORS},
              operation_id="rotate_webhook_secret",
              summary="A new signing secret; for 24 hours deliveries carry the old and the new signature")
-def rotate_secret(request, id: Id):
+def rotate_secret(request, id: PathId):
     endpoint = _endpoint(request, id)
     secret = services.endpoint_rotate_secret(endpoint=endpoint)
     return {"secret": secret, "previous_secret_valid_until": endpoint.previous_secret_until}
@@ -165,13 +160,13 @@ def rotate_secret(request, id: Id):
 
 @router.post("/endpoints/{id}/test", response={202: DeliveryOut, **ERRORS}, operation_id="send_webhook_test",
              summary="Send a test event (type webhook.test) to the endpoint")
-def send_test(request, id: Id):
+def send_test(request, id: PathId):
     return Status(202, services.endpoint_send_test(endpoint=_endpoint(request, id)))
 
 
 @router.post("/endpoints/{id}/replay", response={202: CountOut, **ERRORS}, operation_id="replay_webhook_failures",
              summary="Send again every failed delivery of the endpoint created since a time")
-def replay(request, id: Id, payload: ReplayIn):
+def replay(request, id: PathId, payload: ReplayIn):
     return Status(202, {"queued": services.endpoint_replay_failed(endpoint=_endpoint(request, id),
                                                                   since=payload.since)})
 
@@ -191,13 +186,13 @@ def list_deliveries(request, filters: Query[DeliveryFilter]):
 
 @router.get("/deliveries/{id}", response={200: DeliveryDetail, **ERRORS}, operation_id="get_webhook_delivery",
             summary="One delivery with its body and every attempt")
-def get_delivery(request, id: Id):
+def get_delivery(request, id: PathId):
     return get_scoped(Delivery, request.auth.workspace, id)
 
 
 @router.post("/deliveries/{id}/resend", response={202: DeliveryOut, **ERRORS}, operation_id="resend_webhook_delivery",
              summary="Send a delivery again, with the same webhook-id and body")
-def resend(request, id: Id):
+def resend(request, id: PathId):
     delivery = get_scoped(Delivery, request.auth.workspace, id)
     services.delivery_resend(delivery=delivery)
     delivery.refresh_from_db()
@@ -225,7 +220,7 @@ def subscribe(request, payload: HookIn):
 
 @hooks.delete("/{id}", response={204: None, **ERRORS}, operation_id="unsubscribe_rest_hook",
               summary="Zapier unsubscribes")
-def unsubscribe(request, id: Id):
+def unsubscribe(request, id: PathId):
     endpoint = get_scoped(Endpoint, request.auth.workspace, id)
     if endpoint.source != Source.REST_HOOK:  # the API key may not delete a Manager endpoint through this door
         return Status(404, {"detail": "Not found."})

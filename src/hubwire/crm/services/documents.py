@@ -134,7 +134,7 @@ def quote_update(*, quote: Quote, actor: str, **data) -> Quote:
 
 def quote_send(*, quote: Quote, actor: str) -> Quote:
     if not quote.lines.exists():
-        raise FieldError({"lines": "Add at least one line before sending the quote."})
+        raise Conflict(f"{quote.number} has no lines; add at least one before sending it.")
     return transition(quote, allowed_from=(QuoteStatus.DRAFT,), to=QuoteStatus.SENT, stamp="sent_at",
                       event="quote.sent", actor=actor, verb="send")
 
@@ -191,7 +191,7 @@ def _changes(invoice: Invoice, field: str, value) -> bool:
 
 def invoice_send(*, invoice: Invoice, actor: str) -> Invoice:
     if not invoice.lines.exists():
-        raise FieldError({"lines": "Add at least one line before issuing the invoice."})
+        raise Conflict(f"{invoice.number} has no lines; add at least one before issuing it.")
     return transition(invoice, allowed_from=(InvoiceStatus.DRAFT,), to=InvoiceStatus.PENDING, stamp="sent_at",
                       event="invoice.sent", actor=actor, verb="send")
 
@@ -209,10 +209,12 @@ def payment_record(*, invoice: Invoice, actor: str, amount: int | None = None, m
         if invoice.status not in (InvoiceStatus.DRAFT, InvoiceStatus.PENDING):
             raise Conflict(f"{invoice.number} is {invoice.get_status_display().lower()}; it takes no payments.")
         balance = invoice.balance_due
+        if not balance:
+            raise Conflict(f"Nothing is due on {invoice.number}; it takes no payments.")
         value = balance if amount is None else common.amount(amount, "amount")
         c = Cleaner({"method": method})
         c.field("method", choice(PaymentMethod))
-        c.check(value > 0, "amount", "A payment must be more than zero." if balance else "Nothing is due on this invoice.")
+        c.check(value > 0, "amount", "A payment must be more than zero.")
         c.check(value <= balance, "amount", f"That is more than the balance due ({balance} minor units).")
         c.result()
         payment = Payment.objects.create(workspace=invoice.workspace, invoice=invoice, amount=value,
