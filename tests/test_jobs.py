@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from hubwire.crm.services.people import lead_create
+from hubwire.crm.services.scheduling import appointment_book
 from hubwire.events import registry
 from hubwire.events.models import HandlerRun
 from hubwire.jobs import runner
@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def run(workspace, monkeypatch):
     monkeypatch.setattr(runner, "send", lambda label, pk: None)  # the broker lost every message
-    lead_create(workspace=workspace, actor="t", name="L")
+    start = timezone.now() + timedelta(days=7)
+    appointment_book(workspace=workspace, actor="t", title="Kickoff", start=start, end=start + timedelta(hours=1))
     return HandlerRun.objects.get()
 
 
@@ -62,15 +63,15 @@ def test_a_job_gives_up_after_its_last_attempt(run, monkeypatch):
 
 
 def test_handler_side_effects_roll_back_when_it_fails(run, monkeypatch):
-    from hubwire.crm.models import Activity
+    from hubwire.crm.models import Lead
 
     def half_done(event):
-        Activity.objects.create(workspace_id=event.workspace_id, event=event, summary="half")
+        Lead.objects.create(workspace_id=event.workspace_id, name="half")
         raise RuntimeError("then failed")
 
     monkeypatch.setitem(registry.HANDLERS, run.handler, half_done)
     runner.execute("events.handlerrun", run.pk)
-    assert not Activity.objects.exists()
+    assert not Lead.objects.exists()
 
 
 def test_tick_recovers_lost_messages_and_expired_leases(run, settings):

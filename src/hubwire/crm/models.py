@@ -365,7 +365,7 @@ class Message(WorkspaceOwned):
 
 
 class Activity(WorkspaceOwned):
-    """The human-readable timeline of an account (and of the workspace), written by an event handler."""
+    """The human-readable timeline of an account (and of the workspace), one line per event, written with it."""
 
     account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.CASCADE, related_name="activities")
     event = models.OneToOneField("events.Event", on_delete=models.CASCADE, related_name="activity")

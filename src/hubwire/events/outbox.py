@@ -12,8 +12,9 @@ class InvalidEventData(ValueError):
     pass
 
 
-# Called with each new event inside emit()'s transaction (the Webhooks Manager's fan-out), so what
-# they write commits or rolls back with the change itself.
+# Called with each new event inside emit()'s transaction (the activity timeline, the Webhooks
+# Manager's fan-out), so what they write commits or rolls back with the change itself. Only for
+# cheap local writes: work that calls out or may fail is a handler (registry.on), run by a worker.
 EMIT_HOOKS: list = []
 
 

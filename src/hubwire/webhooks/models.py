@@ -46,9 +46,6 @@ class Endpoint(models.Model):
     def __str__(self) -> str:
         return self.url
 
-    def wants(self, event_type: str) -> bool:
-        return self.enabled and (not self.event_types or event_type in self.event_types)
-
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
