@@ -18,3 +18,19 @@ document.addEventListener("click", async (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// role="tablist": the arrow keys, Home and End move to another tab and show it; Space shows the
+// focused one (the WAI-ARIA tabs pattern). The tabs are links, so Enter already follows them.
+document.addEventListener("keydown", (event) => {
+  const tab = event.target.closest && event.target.closest('[role="tab"]');
+  const list = tab && tab.closest('[role="tablist"]');
+  if (!list) return;
+  const tabs = [...list.querySelectorAll('[role="tab"]')];
+  const at = tabs.indexOf(tab);
+  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1, " ": at }[event.key];
+  if (to === undefined) return;
+  event.preventDefault();
+  const chosen = tabs[(to + tabs.length) % tabs.length];
+  chosen.focus();
+  chosen.click();  // htmx swaps the tab in; focus stays on it, as it keeps its id
+});
