@@ -59,7 +59,7 @@ def test_integrations_page_cards_tabs_and_a_zoom_connection(page, sandbox, owner
     assert Connection.objects.get(pk=connection.pk).status == ConnectionStatus.NEEDS_ATTENTION
 
     page.goto(f"{base}/integrations/stripe/")  # a deep link opens its tab
-    assert page.locator("[data-testid=tab-stripe]").get_attribute("class") == "active"
+    assert page.locator("[data-testid=tab-stripe]").get_attribute("aria-selected") == "true"
     assert card_colours(page)["zoom"] == "red"
     assert "Zoom needs attention" in page.get_by_test_id("integration-alert").inner_text()
     page.click("[data-testid=card-zoom]")

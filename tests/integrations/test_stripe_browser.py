@@ -75,11 +75,12 @@ def test_the_stripe_tab_onboarding_oauth_pay_now_and_disconnect(page, sandbox, c
     assert live_panel.get_by_test_id("account").inner_text() == "ACME Live"
 
     # Disconnect asks first.
-    page.once("dialog", lambda dialog: dialog.dismiss())
     live_panel.get_by_test_id("disconnect").click()
+    assert "Invoices can no longer be paid online" in page.get_by_test_id("confirm").inner_text()
+    page.get_by_test_id("confirm-no").click()
     assert Connection.objects.get(provider="stripe", mode="live").status == "active"
-    page.once("dialog", lambda dialog: dialog.accept())
     live_panel.get_by_test_id("disconnect").click()
+    page.get_by_test_id("confirm-yes").click()
     page.wait_for_url(f"{base}/integrations/stripe/")
     assert live_panel.get_by_test_id("status").inner_text() == "Not connected"
     assert sandbox.calls("connect.stripe.com", "/oauth/deauthorize")[0].status == 200

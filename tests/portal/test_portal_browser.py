@@ -29,6 +29,7 @@ def test_a_client_signs_in_pays_an_invoice_and_writes_to_the_team(page, sandbox,
     page.goto(f"{base}/integrations/portal/")
     row = page.get_by_test_id(f"portal-account-{acme.pk}")
     row.get_by_test_id("portal-toggle").click()
+    page.get_by_test_id("confirm-yes").click()
     page.wait_for_selector(f"[data-testid=portal-account-{acme.pk}][data-on='1']")
     page.get_by_test_id(f"portal-account-{acme.pk}").get_by_test_id("manage-contacts").click()
     contact_row = page.get_by_test_id(f"portal-contact-{maya.pk}")

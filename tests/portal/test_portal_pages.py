@@ -109,8 +109,12 @@ def test_the_client_portal_card_and_tab(settings, owner, workspace):
     assert card() == "grey"
     acme = account_create(workspace=workspace, actor="t", name="ACME")
     leo = contact_create(workspace=workspace, actor="t", account=acme, first_name="Leo", email="leo@acme.test")
-    row = team.post(f"/integrations/portal/accounts/{acme.pk}/access/", {"enabled": "1"}, HTTP_HX_REQUEST="true")
-    assert row.status_code == 200 and b'data-on="1"' in row.content and b"<tr" in row.content
+    # The switch's htmx answer is the page's whole state region: the row, the card and the stats, all current.
+    swapped = team.post(f"/integrations/portal/accounts/{acme.pk}/access/", {"enabled": "1"}, HTTP_HX_REQUEST="true",
+                        follow=True).content.decode()
+    assert "<html" not in swapped and f'data-testid="portal-account-{acme.pk}" data-on="1"' in swapped
+    assert 'data-testid="card-portal" data-colour="orange"' in swapped
+    assert re.search(r'data-testid="stat-accounts"><div class="stat">1<', swapped)
     assert card() == "orange"  # on, but nobody can sign in yet
     invite_send(contact=leo, actor=owner)
     assert card() == "orange"  # an invitation is not a password yet

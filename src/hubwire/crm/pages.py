@@ -15,6 +15,7 @@ class Action:
     run: Callable  # (obj, actor) -> obj
     available: Callable  # (obj) -> bool
     style: str = "primary"
+    confirm: Callable | None = None  # (obj) -> the question asked first, saying what will happen; None acts at once
 
 
 @dataclass
@@ -41,6 +42,18 @@ class PageResource:
 
 def status_is(*statuses):
     return lambda obj: obj.status in statuses
+
+
+def void_question(invoice) -> str:
+    return f"Void invoice {invoice.number}? It can no longer be paid, here or online. This cannot be undone."
+
+
+def cancel_question(appointment) -> str:
+    from hubwire.integrations.meetings.services import meeting_host_for  # the page shows its meeting too
+
+    host = meeting_host_for(appointment)
+    meeting = f" Its {host.name} meeting will be deleted." if host else ""
+    return f"Cancel this appointment?{meeting} This cannot be undone."
 
 
 Q, I, A = m.QuoteStatus, m.InvoiceStatus, m.AppointmentStatus
@@ -82,7 +95,7 @@ RESOURCES: dict[str, PageResource] = {
                          Action("mark-paid", "Mark paid", lambda o, a: documents.invoice_mark_paid(invoice=o, actor=a),
                                 status_is(I.DRAFT, I.PENDING)),
                          Action("void", "Void", lambda o, a: documents.invoice_void(invoice=o, actor=a),
-                                status_is(I.DRAFT, I.PENDING), "danger"),
+                                status_is(I.DRAFT, I.PENDING), "danger", confirm=void_question),
                      ],
                      has_lines=True, search=("number__icontains",), related=("account",)),
         PageResource("appointments", m.Appointment, f.AppointmentForm, scheduling.appointment_book,
@@ -91,7 +104,7 @@ RESOURCES: dict[str, PageResource] = {
                       ("Status", "get_status_display")],
                      actions=[Action("cancel", "Cancel appointment",
                                      lambda o, a: scheduling.appointment_cancel(appointment=o, actor=a),
-                                     status_is(A.SCHEDULED), "danger")],
+                                     status_is(A.SCHEDULED), "danger", confirm=cancel_question)],
                      search=("title__icontains",), related=("contact",)),
         PageResource("projects", m.Project, f.ProjectForm, work.project_create,
                      lambda o, a, **d: work.project_update(project=o, actor=a, **d),

@@ -97,7 +97,8 @@ def object_form(request, key: str, pk=None):
 def object_detail(request, key: str, pk):
     r = resource_or_404(key)
     obj = get_scoped(r.model, request.workspace, pk)
-    context = {"r": r, "object": obj, "actions": [a for a in r.actions if a.available(obj)]}
+    context = {"r": r, "object": obj,
+               "actions": [(a, a.confirm(obj) if a.confirm else "") for a in r.actions if a.available(obj)]}
     if key == "invoices":
         from hubwire.payments.selectors import online_payment
 

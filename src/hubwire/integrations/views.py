@@ -52,9 +52,10 @@ def _page_context(request, provider, **extra) -> dict:
 @workspace_required
 def page(request, key: str | None = None):
     provider = get_provider(key) if key else next(iter(PROVIDERS.values()))
-    # htmx tab switches get only the tab; a reload or a deep link gets the whole page.
+    # htmx requests (tab switches, and actions that redirect here) get the page's state region: cards,
+    # tabs and panel together; a reload or a deep link gets the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
-    return render(request, "integrations/page.html#tab" if partial else "integrations/page.html",
+    return render(request, "integrations/page.html#state" if partial else "integrations/page.html",
                   _page_context(request, provider))
 
 

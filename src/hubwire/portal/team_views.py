@@ -31,10 +31,8 @@ def access(request, account_id: int):
     if enabled is None:
         return HttpResponseBadRequest("enabled: send 1 (on) or 0 (off).")
     services.access_set(account=account, enabled=enabled, actor=request.user)
-    if request.htmx:
-        row = selectors.accounts(request.workspace).get(pk=account.pk)
-        return render(request, "portal/_account_row.html", {"account": row})
-    flash.success(request, f"The portal is {'on' if enabled else 'off'} for {account.name}.")
+    if not request.htmx:  # htmx follows the redirect and swaps in the tab, whose switch shows the change
+        flash.success(request, f"The portal is {'on' if enabled else 'off'} for {account.name}.")
     return redirect(TAB, "portal")
 
 

@@ -8,25 +8,40 @@ from hubwire.integrations.registry import PROVIDERS
 
 register = template.Library()
 
+
+DELETING = "deleting"  # the card's own state for a meeting on its way out; the link row has no such status
 STATUS_COLOUR = {MeetingLinkStatus.PENDING: "orange", MeetingLinkStatus.READY: "green",
-                 MeetingLinkStatus.FAILED: "red", MeetingLinkStatus.REMOVED: "red"}
+                 MeetingLinkStatus.FAILED: "red", MeetingLinkStatus.REMOVED: "red", DELETING: "orange"}
 
 
 @register.inclusion_tag("integrations/meeting_card.html", takes_context=True)
 def meeting_card(context, appointment):
-    """The appointment's online meeting: its links, or where it stands and why."""
+    """The appointment's online meeting: its links, or where it stands and why. What the appointment
+    wants now comes first: the link row only catches up once a worker has handled the change (a
+    cancelled appointment's meeting is deleted in the background), so until then the card says
+    what is on its way rather than the row's old state."""
     link = MeetingLink.objects.filter(appointment=appointment).first()
-    host = PROVIDERS.get(link.provider) if link else meeting_wanted_from(appointment)
-    status = MeetingLinkStatus(link.status) if link else MeetingLinkStatus.PENDING
+    wanted = meeting_wanted_from(appointment)
+    host = PROVIDERS.get(link.provider) if link else wanted
+    # A meeting the appointment no longer wants (cancelled, or moved off this provider) is being deleted.
+    leaving = link is not None and (wanted is None or wanted.key != link.provider)
+    if leaving and link.status != MeetingLinkStatus.FAILED:
+        status, label, reason = DELETING, "Deleting", f"Deleting the {host.name} meeting…"
+    elif link:
+        status, label, reason = link.status, link.get_status_display(), link.reason
+    else:
+        status, label = MeetingLinkStatus.PENDING, MeetingLinkStatus.PENDING.label
+        reason = f"Creating the {host.name} meeting…" if host else ""
     return {
         "appointment": appointment,
-        "link": link,
+        "link": None if leaving else link,  # nobody should join a meeting on its way out
         "host": host,
         "status": status,
+        "label": label,
         "colour": STATUS_COLOUR[status],
-        "reason": link.reason if link else f"Creating the {host.name} meeting…" if host else "",
-        # While a worker has it queued, the card refreshes itself until that settles.
-        "polling": link is None or MeetingSync.objects.filter(
+        "reason": reason,
+        # While a change is on its way to the provider, the card refreshes itself until that settles.
+        "polling": link is None or status == DELETING or MeetingSync.objects.filter(
             appointment=appointment, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).exists(),
         "request": context.get("request"),
     }

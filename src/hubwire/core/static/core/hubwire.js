@@ -18,3 +18,60 @@ document.addEventListener("click", async (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// <form data-confirm="Void invoice INV-0001? …">: before it is sent, a dialog asks the question, which
+// says what will happen; its confirm button repeats the form's button (or says data-confirm-label).
+// It listens before anything else sees the submit, so it guards htmx forms and plain forms alike.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.dataset.confirm) return;
+  if (form.hubwireConfirmed) {
+    form.hubwireConfirmed = false;
+    return;
+  }
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  const button = event.submitter;
+  ask(form.dataset.confirm, form.dataset.confirmLabel || (button && button.textContent.trim()) || "Continue")
+    .then((yes) => {
+      if (!yes) return;
+      form.hubwireConfirmed = true;
+      form.requestSubmit(button);
+    });
+}, true);
+
+function ask(question, yesLabel) {
+  const dialog = document.createElement("dialog");
+  dialog.className = "confirm";
+  dialog.setAttribute("aria-labelledby", "confirm-question");
+  dialog.setAttribute("data-testid", "confirm");
+  dialog.innerHTML = '<form method="dialog"><p id="confirm-question"></p><div class="toolbar">'
+    + '<button value="yes" data-testid="confirm-yes"></button>'
+    + '<button value="no" class="secondary" data-testid="confirm-no" autofocus>Go back</button></div></form>';
+  dialog.querySelector("p").textContent = question;
+  dialog.querySelector("[value=yes]").textContent = yesLabel;
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      resolve(dialog.returnValue === "yes");
+    }, { once: true });
+    dialog.showModal();
+  });
+}
+
+// role="tablist": the arrow keys, Home and End move to another tab and show it; Space shows the
+// focused one (the WAI-ARIA tabs pattern). The tabs are links, so Enter already follows them.
+document.addEventListener("keydown", (event) => {
+  const tab = event.target.closest && event.target.closest('[role="tab"]');
+  const list = tab && tab.closest('[role="tablist"]');
+  if (!list) return;
+  const tabs = [...list.querySelectorAll('[role="tab"]')];
+  const at = tabs.indexOf(tab);
+  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1, " ": at }[event.key];
+  if (to === undefined) return;
+  event.preventDefault();
+  const chosen = tabs[(to + tabs.length) % tabs.length];
+  chosen.focus();
+  chosen.click();  // htmx swaps the tab in; focus stays on it, as it keeps its id
+});
