@@ -77,8 +77,17 @@ def test_nesting_up_to_the_limit_is_still_read(client, hook):
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting(client, hook):
-    body = json.dumps({"name": "[" * 1000, "notes": '"]\\' + "{" * 1000}).encode()
+    body = json.dumps({"name": "[" * 200, "notes": '"]\\' + "{" * 1000}).encode()
     assert client.post(f"/hooks/in/{hook.token}/", body, content_type="application/json").status_code == 201
+
+
+def test_text_longer_than_its_column_is_a_400_naming_the_field(client, hook):
+    """PostgreSQL refuses an over-long value with an error (it was a 500 there); SQLite would store it."""
+    body = json.dumps({"name": "x" * 201, "company": "y" * 5000}).encode()
+    response = client.post(f"/hooks/in/{hook.token}/", body, content_type="application/json")
+    assert response.status_code == 400 and "At most 200 characters" in response.content.decode()
+    assert "company" in response.content.decode() and written()["Lead"] == 0
+    assert InboundRequest.objects.get().outcome == InboundOutcome.REJECTED
 
 
 @pytest.mark.parametrize("amount", ["²", "1" * 5000, "1e999"])

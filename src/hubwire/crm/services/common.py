@@ -134,8 +134,22 @@ def text(value, field: str) -> str:
     return (value or "").strip()
 
 
+def fits_columns(obj, values: dict) -> None:
+    """Refuse (FieldError) text longer than its column. The API's schemas and the pages' forms say so
+    first, but other callers (inbound hooks) reach the services directly, and PostgreSQL refuses an
+    over-long value with an error (SQLite stores it): checked here, every write path is covered."""
+    errors = {}
+    for name, value in values.items():
+        max_length = getattr(obj._meta.get_field(name), "max_length", None) if isinstance(value, str) else None
+        if max_length and len(value) > max_length:
+            errors[name] = f"At most {max_length} characters (this has {len(value)})."
+    if errors:
+        raise FieldError(errors)
+
+
 def save_and_emit(obj, values: dict, *, event: str, actor: str, after_save=None, event_extra: dict | None = None):
     """Apply cleaned values, save, run `after_save` (e.g. replace lines), and emit — one transaction."""
+    fits_columns(obj, values)
     with transaction.atomic():
         for key, value in values.items():
             setattr(obj, key, value)
