@@ -105,10 +105,15 @@ def purge_broker() -> None:
     parts = urlsplit(settings.CELERY_BROKER_URL)
     if parts.scheme in ("redis", "amqp"):
         service_or_skip(parts.hostname or "127.0.0.1", parts.port or {"redis": 6379, "amqp": 5672}[parts.scheme], parts.scheme)
+    from amqp.exceptions import NotFound
+
     from hubwire.celery import app
 
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+        try:
+            conn.default_channel.queue_purge("celery")
+        except NotFound:  # RabbitMQ: no worker has declared the queue yet, so nothing is in it
+            pass
 
 
 def start_worker(*, beat: bool = False, **extra_env: str) -> subprocess.Popen:
@@ -137,6 +142,15 @@ def stop_worker(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+def pytest_collection_modifyitems(items):
+    """A test with a real worker must carry the `worker` mark, or the RabbitMQ pass of
+    scripts/test.sh (`pytest -m worker`) would leave it out."""
+    unmarked = [item.nodeid for item in items
+                if "celery_worker" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("worker")]
+    if unmarked:
+        raise pytest.UsageError("mark these @pytest.mark.worker (they use celery_worker): " + ", ".join(unmarked))
 
 
 @pytest.fixture

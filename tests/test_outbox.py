@@ -58,6 +58,7 @@ def test_emit_outside_a_transaction_is_a_programming_error(transactional_db, wor
         emit(workspace=workspace, type="lead.created", data={})
 
 
+@pytest.mark.worker
 def test_committed_event_runs_its_handler_exactly_once_in_a_real_celery_worker(celery_worker, workspace):
     """Not eager mode: a worker process on this run's broker (SQLite broker, or Redis in the
     PostgreSQL run) picks the message up. A duplicate delivery of the same message is a no-op."""

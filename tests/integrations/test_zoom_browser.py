@@ -4,11 +4,13 @@ and see the sandbox Zoom follow."""
 
 import re
 
+import pytest
+
 from hubwire.crm.models import Appointment
 from hubwire.sandbox.models import ZoomMeeting
 from tests.conftest import SANDBOX_DB, book_in_browser, sign_in, wait_until
 
-pytestmark = SANDBOX_DB
+pytestmark = [SANDBOX_DB, pytest.mark.worker]
 
 
 def test_connect_zoom_then_book_reschedule_and_cancel_an_appointment_on_zoom(page, sandbox, celery_worker, owner,

@@ -14,7 +14,8 @@ from hubwire.webhooks.services import endpoint_create
 from tests.conftest import purge_broker, start_worker, stop_worker, wait_until
 from tests.webhooks.receiver import Answer
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("local_targets")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("local_targets"),
+              pytest.mark.worker]
 
 EVENTS = 1000
 # The dead worker's claims come back when their lease runs out: short here, two minutes by default.
