@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 
-.PHONY: install run test test-sqlite test-services browser bench clean
+.PHONY: install run test test-busy test-sqlite test-services browser bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "hubwire needs Python 3.12+ (found " + sys.version.split()[0] + ")")'
@@ -28,6 +28,10 @@ browser:
 # on 127.0.0.1 (a missing service fails the run when HUBWIRE_REQUIRE_SERVICES=1).
 test: install browser
 	scripts/test.sh
+
+# The same beside two CPU hogs: no test may depend on how fast the machine is.
+test-busy: install browser
+	scripts/busy-test.sh
 
 bench: install
 	$(BIN)/python -m bench

@@ -105,10 +105,15 @@ def purge_broker() -> None:
     parts = urlsplit(settings.CELERY_BROKER_URL)
     if parts.scheme in ("redis", "amqp"):
         service_or_skip(parts.hostname or "127.0.0.1", parts.port or {"redis": 6379, "amqp": 5672}[parts.scheme], parts.scheme)
+    from amqp.exceptions import NotFound
+
     from hubwire.celery import app
 
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+        try:
+            conn.default_channel.queue_purge("celery")
+        except NotFound:  # RabbitMQ: no worker has declared the queue yet, so nothing is in it
+            pass
 
 
 def start_worker(*, beat: bool = False, **extra_env: str) -> subprocess.Popen:
@@ -130,12 +135,22 @@ def start_worker(*, beat: bool = False, **extra_env: str) -> subprocess.Popen:
 
 
 def stop_worker(proc: subprocess.Popen) -> None:
+    """A warm shutdown: the worker finishes the tasks it has started, then exits."""
     proc.terminate()
     try:
-        proc.wait(timeout=20)
+        proc.wait(timeout=120)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+def pytest_collection_modifyitems(items):
+    """A test with a real worker must carry the `worker` mark, or the RabbitMQ pass of
+    scripts/test.sh (`pytest -m worker`) would leave it out."""
+    unmarked = [item.nodeid for item in items
+                if "celery_worker" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("worker")]
+    if unmarked:
+        raise pytest.UsageError("mark these @pytest.mark.worker (they use celery_worker): " + ", ".join(unmarked))
 
 
 @pytest.fixture
@@ -172,7 +187,9 @@ def in_threads(count: int, work) -> tuple[list, list]:
     return results, errors
 
 
-def wait_until(condition, timeout: float = 30.0, interval: float = 0.2, message: str = "condition"):
+def wait_until(condition, timeout: float = 120.0, interval: float = 0.2, message: str = "condition"):
+    """Poll until `condition()` is truthy. The deadline is generous on purpose: a busy machine is
+    slow, not wrong; only a condition that never comes should fail the test."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = condition()
@@ -230,6 +247,9 @@ def sandbox(live_server, settings):
 # --- a real browser ------------------------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
+# How long a page action or an expectation may wait: generous, since a waiting test only waits
+# as long as its condition takes, and chromium beside other work can take seconds to paint.
+BROWSER_TIMEOUT_MS = 60_000
 # Playwright's sync API keeps an event loop in this thread; the ORM calls below are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -247,7 +267,7 @@ def page():
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
         page = browser.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(BROWSER_TIMEOUT_MS)
         yield page
         browser.close()
 

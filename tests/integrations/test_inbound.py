@@ -112,6 +112,7 @@ def test_a_provider_without_events_answers_404(client, db):
     assert client.post("/integrations/portal/events/", b"{}", content_type="application/json").status_code == 404
 
 
+@pytest.mark.worker
 def test_a_real_worker_processes_a_deauthorization(client, celery_worker, zoom_connection, zoom_webhook_secret):
     assert post_signed(client, deauthorization()).status_code == 200
     wait_until(lambda: InboundEvent.objects.filter(status="done").exists(), message="the worker to process the event")

@@ -5,13 +5,15 @@ paid; disconnect with a confirmation."""
 
 import re
 
+import pytest
+
 from hubwire.crm.services.documents import invoice_create, invoice_send
 from hubwire.crm.services.people import account_create
 from hubwire.integrations.models import Connection
 from tests.conftest import SANDBOX_DB, sign_in
 from tests.integrations.stripe_flow import pay_in_browser
 
-pytestmark = SANDBOX_DB
+pytestmark = [SANDBOX_DB, pytest.mark.worker]
 
 
 def test_the_stripe_tab_onboarding_oauth_pay_now_and_disconnect(page, sandbox, celery_worker, owner, workspace):

@@ -4,11 +4,13 @@ and see the sandbox Zoom follow."""
 
 import re
 
+import pytest
+
 from hubwire.crm.models import Appointment
 from hubwire.sandbox.models import ZoomMeeting
 from tests.conftest import SANDBOX_DB, book_in_browser, sign_in, wait_until
 
-pytestmark = SANDBOX_DB
+pytestmark = [SANDBOX_DB, pytest.mark.worker]
 
 
 def test_connect_zoom_then_book_reschedule_and_cancel_an_appointment_on_zoom(page, sandbox, celery_worker, owner,
@@ -30,7 +32,7 @@ def test_connect_zoom_then_book_reschedule_and_cancel_an_appointment_on_zoom(pag
 
     # The card polls while the worker creates the meeting, then shows the join link.
     join = page.get_by_test_id("join-url")
-    join.wait_for(timeout=30000)
+    join.wait_for(timeout=120_000)  # the worker beside it may still be starting
     [meeting] = ZoomMeeting.objects.filter(deleted_at=None)
     assert join.get_attribute("href") == meeting.body["join_url"]
     assert page.get_by_test_id("meeting-status").inner_text() == "Ready"

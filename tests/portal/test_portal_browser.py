@@ -7,7 +7,7 @@ import re
 
 from hubwire.crm.models import InvoiceStatus
 from hubwire.crm.services import documents, people, work
-from tests.conftest import SANDBOX_DB, logged_in, sign_in
+from tests.conftest import BROWSER_TIMEOUT_MS, SANDBOX_DB, logged_in, sign_in
 from tests.integrations.stripe_flow import onboard, pay_in_browser
 
 pytestmark = SANDBOX_DB
@@ -44,7 +44,7 @@ def test_a_client_signs_in_pays_an_invoice_and_writes_to_the_team(page, sandbox,
     # Maya, in her own browser.
     context = page.context.browser.new_context()
     client = context.new_page()
-    client.set_default_timeout(15000)
+    client.set_default_timeout(BROWSER_TIMEOUT_MS)
     client.goto(portal_link)
     client.wait_for_url(re.compile(r".*/sign-in/\?next=.*"))
     client.fill("#id_email", "maya@acme.example")

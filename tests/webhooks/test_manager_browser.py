@@ -13,7 +13,8 @@ from hubwire.crm.models import Lead
 from hubwire.webhooks.models import Endpoint
 from tests.conftest import sign_in, wait_until
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("local_targets")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("local_targets"),
+              pytest.mark.worker]
 
 
 def test_outbound_and_inbound_webhooks_from_the_manager(page, live_server, celery_worker, receiver, owner, workspace):

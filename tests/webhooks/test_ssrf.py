@@ -25,7 +25,6 @@ delivering = pytest.mark.django_db(transaction=True)  # the dispatcher runs on c
 @pytest.fixture(autouse=True)
 def guard_on(settings):
     settings.HUBWIRE_WEBHOOKS_ALLOW_PRIVATE = False
-    settings.HUBWIRE_WEBHOOKS_TIMEOUT = 2.0
 
 
 @pytest.mark.parametrize("url, words", [
