@@ -1,6 +1,9 @@
 """The REST API at /api/ (OpenAPI at /api/openapi.json)."""
 
-from django.http import Http404
+import re
+
+from django.http import Http404, JsonResponse
+from django.urls import resolve
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
@@ -76,3 +79,33 @@ def on_unauthenticated(request, exc):
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+class UnknownQueryParameters:
+    """An API request naming a query parameter its operation does not have answers 422 naming it,
+    as unknown body fields do: a typo such as `?limt=5` is not silently ignored. The allowed names
+    come from the OpenAPI document, so they are what clients are told."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.allowed: dict[tuple[str, str], set[str]] | None = None
+
+    def _allowed(self) -> dict[tuple[str, str], set[str]]:
+        if self.allowed is None:
+            self.allowed = {(method.upper(), path): {p["name"] for p in op.get("parameters", []) if p["in"] == "query"}
+                            for path, item in api.get_openapi_schema()["paths"].items()
+                            for method, op in item.items()}
+        return self.allowed
+
+    def __call__(self, request):
+        if request.path_info.startswith("/api/") and request.GET:
+            try:
+                route = resolve(request.path_info).route
+            except Http404:
+                route = None
+            template = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route) if route else None
+            known = self._allowed().get((request.method, template))
+            if known is not None and (unknown := [name for name in request.GET if name not in known]):
+                return JsonResponse({"detail": [{"loc": ["query", name], "msg": "Unknown query parameter.",
+                                                 "type": "extra_forbidden"} for name in unknown]}, status=422)
+        return self.get_response(request)

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "hubwire.core.middleware.SecureCookiesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "hubwire.core.middleware.RefuseNulInQueryMiddleware",
+    "hubwire.api.UnknownQueryParameters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hubwire.portal.session.PortalSessionMiddleware",
