@@ -207,7 +207,7 @@ if os.environ.get("EMAIL_HOST"):
         "use_tls": env_bool("EMAIL_USE_TLS", True),
     }}}
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "hubwire.core.console_mail.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hubwire@localhost")
 
 # --- Celery. The broker only wakes workers; durable state lives in the database. ---
