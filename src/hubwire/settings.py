@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    # django-ninja's templates and static files: /api/docs serves its bundled Swagger UI, not a CDN's.
+    "ninja",
     "hubwire.core",
     "hubwire.jobs",
     "hubwire.events",
