@@ -37,7 +37,7 @@ def _clean_appointment(workspace, data: dict, instance: Appointment | None) -> d
     # Only a zone that passed its check may localize times; a bad one is already a field error.
     zone = c.values.get("time_zone") or (instance.time_zone if instance else "UTC")
     for field in ("start", "end"):
-        if c.given(field) or creating:
+        if (c.given(field) or creating) and field not in c.errors:
             try:
                 c.values[field] = _aware(data.get(field), zone)
             except (TypeError, ValueError, OverflowError):
