@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hubwire.core.context_processors.workspace",
+                "hubwire.crm.context_processors.unread_messages",
                 "hubwire.integrations.context_processors.integration_alerts",
             ],
         },

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 
 from hubwire.core.errors import Unreadable
+from hubwire.core.forms import TimeZoneField
 from hubwire.core.money import CURRENCIES, to_major, to_minor
 from hubwire.crm import models as m
 
@@ -127,9 +128,13 @@ class InvoiceForm(DocumentForm):
 
 
 class LineForm(forms.Form):
-    description = forms.CharField(max_length=300, required=False)
-    quantity = forms.DecimalField(min_value=Decimal("0.01"), max_digits=10, decimal_places=2, initial=1, required=False)
-    unit_price = forms.DecimalField(min_value=0, max_digits=16, decimal_places=3, required=False)
+    # Rows of a table under its column headings, so each input names itself for assistive technology.
+    description = forms.CharField(max_length=300, required=False,
+                                  widget=forms.TextInput(attrs={"aria-label": "Line description"}))
+    quantity = forms.DecimalField(min_value=Decimal("0.01"), max_digits=10, decimal_places=2, initial=1, required=False,
+                                  widget=forms.NumberInput(attrs={"aria-label": "Quantity"}))
+    unit_price = forms.DecimalField(min_value=0, max_digits=16, decimal_places=3, required=False,
+                                    widget=forms.NumberInput(attrs={"aria-label": "Unit price"}))
 
     def to_line(self, currency: str) -> dict | None:
         data = Unreadable.form_data(self)
@@ -153,15 +158,19 @@ def line_initial(document) -> list[dict]:
 class AppointmentForm(WorkspaceForm):
     class Meta:
         model = m.Appointment
-        fields = ["title", "contact", "start", "end", "time_zone", "location_type", "location", "meeting_url", "notes"]
+        fields = ["title", "contact", "start", "end", "location_type", "location", "meeting_url", "notes"]
         widgets = {"start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                    "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
         help_texts = {"start": "Local time in the appointment's time zone.",
                       "meeting_url": "For Zoom, leave it empty: once Zoom is connected, the meeting and its link "
                                      "are created for you."}
 
+    time_zone = TimeZoneField(label="Time zone", required=False)
+    field_order = ["title", "contact", "start", "end", "time_zone", "location_type", "location", "meeting_url", "notes"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("time_zone", self.instance.time_zone if self.instance.pk else self.workspace.time_zone)
         if self.instance.pk:  # show the stored UTC instants as wall-clock time in their own zone
             zone = ZoneInfo(self.instance.time_zone)
             for name in ("start", "end"):
@@ -196,17 +205,21 @@ class ContractForm(WorkspaceForm):
 
 
 class PaymentForm(forms.Form):
+    # Shown inline in one row, so the labels are for assistive technology (a placeholder is no label).
     amount = forms.DecimalField(min_value=0, max_digits=16, decimal_places=3, required=False,
                                 help_text="Leave empty to pay the balance due.",
-                                widget=forms.NumberInput(attrs={"placeholder": "Amount (balance due)", "step": "0.01"}))
-    method = forms.ChoiceField(choices=m.PaymentMethod.choices, initial=m.PaymentMethod.MANUAL)
+                                widget=forms.NumberInput(attrs={"placeholder": "Amount (balance due)", "step": "0.01",
+                                                                "aria-label": "Amount (leave empty for the balance due)"}))
+    method = forms.ChoiceField(choices=m.PaymentMethod.choices, initial=m.PaymentMethod.MANUAL,
+                               widget=forms.Select(attrs={"aria-label": "Payment method"}))
     reference = forms.CharField(max_length=200, required=False,
-                                widget=forms.TextInput(attrs={"placeholder": "Reference (optional)"}))
+                                widget=forms.TextInput(attrs={"placeholder": "Reference (optional)",
+                                                              "aria-label": "Reference (optional)"}))
 
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(max_length=200)
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "aria-label": "Milestone due date"}))
 
 
 class MessageForm(forms.Form):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hubwire.core.decorators import workspace_required
 from hubwire.core.errors import FieldError
-from hubwire.core.money import CURRENCIES, to_minor
+from hubwire.core.money import to_minor
 from hubwire.core.query import page_of
 from hubwire.core.tenancy import get_scoped, scoped
 from hubwire.crm import forms as f
@@ -99,8 +99,7 @@ def object_form(request, key: str, pk=None):
         else:
             flash.success(request, f"{r.singular.capitalize()} saved.")
             return redirect("crm:detail", key=key, pk=obj.pk)
-    return render(request, "crm/form.html", {"r": r, "form": form, "formset": formset, "object": instance,
-                                             "currencies": sorted(CURRENCIES)})
+    return render(request, "crm/form.html", {"r": r, "form": form, "formset": formset, "object": instance})
 
 
 @workspace_required
