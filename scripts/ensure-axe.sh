@@ -7,15 +7,9 @@ AXE_VERSION=4.14.1
 target=var/axe-core
 installed=$target/node_modules/axe-core/package.json
 if [ -f "$installed" ] && grep -q "\"version\": \"$AXE_VERSION\"" "$installed"; then exit 0; fi
-if ! command -v npm >/dev/null; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's npm for axe-core…"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
-  else
-    echo "note: npm is missing and cannot be installed here; the accessibility tests will skip." >&2
-    exit 0
-  fi
+if ! command -v npm >/dev/null && ! scripts/debian-install.sh npm; then
+  echo "note: npm is missing and cannot be installed here; the accessibility tests will skip." >&2
+  exit 0
 fi
 mkdir -p "$target"
 npm install --prefix "$target" --no-save --no-audit --no-fund --loglevel=error "axe-core@$AXE_VERSION"
