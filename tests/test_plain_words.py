@@ -79,12 +79,16 @@ def test_appointments_are_offered_the_workspace_time_zone_from_a_searchable_list
     assert answer.status_code == 201, answer.content
     booked = Appointment.objects.get(title="Call")
     assert (booked.time_zone, booked.start.isoformat()) == ("America/New_York", "2031-03-04T14:30:00+00:00")
+    cleared = api.patch(f"/api/appointments/{booked.pk}", {"time_zone": None}, content_type="application/json")
+    assert cleared.status_code == 422
+    assert cleared.json()["detail"][0]["msg"] == "Choose a time zone. Pick one from the list, e.g. America/New_York."
 
 
 def test_a_bad_workspace_time_zone_is_refused_and_members_cannot_change_it(owner_client, member, workspace):
     response = owner_client.post("/team/time-zone/", {"time_zone": "Mars/Olympus"})
     assert response.status_code == 400
-    assert "“Mars/Olympus” is not a time zone" in response.content.decode()
+    assert "“Mars/Olympus” is not a time zone. Pick one from the list" in response.content.decode()
+    assert owner_client.post("/team/time-zone/", {"time_zone": " "}).status_code == 400
     assert logged_in(member).post("/team/time-zone/", {"time_zone": "Europe/Paris"}).status_code == 403
     workspace.refresh_from_db()
     assert workspace.time_zone == "UTC"

@@ -15,5 +15,6 @@ def time_zone_name(value, field: str = "time_zone") -> str:
     try:
         ZoneInfo(value or "")
     except (ZoneInfoNotFoundError, ValueError):
-        raise FieldError({field: f"“{value}” is not a time zone. Choose one from the list, e.g. America/New_York."}) from None
+        problem = f"“{value}” is not a time zone" if value else "Choose a time zone"
+        raise FieldError({field: f"{problem}. Pick one from the list, e.g. America/New_York."}) from None
     return value
