@@ -20,9 +20,11 @@ install: $(STAMP)
 run: install
 	HUBWIRE_SANDBOX=$${HUBWIRE_SANDBOX:-1} $(BIN)/hubwire run --port $(PORT)
 
-# Debian's chromium for the browser tests (never a browser download of Playwright's own).
+# Debian's chromium for the browser tests (never a browser download of Playwright's own), and the
+# pinned axe-core from the npm registry that the accessibility tests run in it.
 browser:
 	@scripts/ensure-chromium.sh
+	@scripts/ensure-axe.sh
 
 # The whole suite on SQLite + the SQLite broker, then again on PostgreSQL + Redis when they answer
 # on 127.0.0.1 (a missing service fails the run when HUBWIRE_REQUIRE_SERVICES=1).

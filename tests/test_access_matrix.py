@@ -38,6 +38,7 @@ def manage_routes(t) -> dict[str, tuple[str, str]]:
         "api_keys": ("post", reverse("api_keys")),
         "api_key_revoke": ("post", reverse("api_key_revoke", args=[t["api_key"].pk])),
         "invitation_revoke": ("post", reverse("invitation_revoke", args=[t["invitation"].pk])),
+        "workspace_time_zone": ("post", reverse("workspace_time_zone")),
         "integrations:connect": ("post", reverse("integrations:connect", args=["zoom"])),
         "integrations:disconnect": ("post", reverse("integrations:disconnect", args=["zoom"])),
         "integrations:credentials": ("post", reverse("integrations:credentials", args=["zoom"])),

@@ -53,6 +53,8 @@ API_BAD_INPUT = [
     ("invalid email", "post", "/api/contacts", {"first_name": "A", "email": "not-an-email"}, ("body", "email")),
     ("NUL byte", "post", "/api/accounts", {"name": "A\u0000B"}, ("body", "name")),
     ("bad currency", "post", "/api/leads", {"name": "A", "currency": "dollars"}, ("body", "currency")),
+    ("not an ISO 4217 code", "post", "/api/leads", {"name": "A", "currency": "XYZ"}, ("body", "currency")),
+    ("not an ISO 4217 code", "post", "/api/invoices", {"account_id": "{accounts}", "currency": "ABC"}, ("body", "currency")),
 ]
 
 
@@ -134,6 +136,54 @@ def test_page_bad_input_shows_a_field_error_and_writes_nothing(owner, objects, k
     assert field in form.errors, form.errors
     assert form.errors[field][0] in response.content.decode()
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("typed", ["XYZ", "dollars", "dol"])
+def test_page_currency_must_be_an_iso_4217_code_and_is_never_cut_short(owner, objects, typed):
+    client = logged_in(owner)
+    assert 'maxlength' not in str(client.get("/leads/new/").context["form"]["currency"])  # no silent cut to "dol"
+    before = snapshot()
+    response = client.post("/leads/new/", {"name": "A", "status": "new", "currency": typed, "value_amount": "1"})
+    assert response.context["form"].errors["currency"] == [
+        f"“{typed}” is not an ISO 4217 currency code: three letters such as USD, EUR or GBP."]
+    assert snapshot() == before
+
+
+def test_page_shows_every_error_of_a_form_in_one_round(owner, objects):
+    """A value the form cannot read ("lots") and values only the service refuses (phone, email, currency)
+    are all reported by the first submission."""
+    before = snapshot()
+    response = logged_in(owner).post("/leads/new/", {"name": "", "status": "new", "currency": "XYZ",
+                                                     "value_amount": "lots", "phone": "12", "email": "nope"})
+    assert set(response.context["form"].errors) == {"name", "currency", "value_amount", "phone", "email"}
+    assert response.context["form"].errors["value_amount"] == ["Enter a number."]  # once, not repeated by the service
+    assert snapshot() == before
+
+
+def test_page_shows_line_errors_and_document_errors_together(owner, objects):
+    before = snapshot()
+    data = {"account": objects["accounts"].pk, "currency": "XYZ", "tax_rate": "8.25",
+            "lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "0", "lines-0-description": "Design",
+            "lines-0-quantity": "1", "lines-0-unit_price": "abc", "lines-1-description": "",
+            "lines-1-quantity": "2", "lines-1-unit_price": "10"}
+    response = logged_in(owner).post("/invoices/new/", data)
+    assert set(response.context["form"].errors) == {"currency"}
+    rows = response.context["formset"].forms
+    assert rows[0].errors == {"unit_price": ["Enter a number."]}
+    assert rows[1].errors == {"description": ["Describe the line."]}
+    assert snapshot() == before
+
+
+def test_page_tax_rate_is_typed_as_a_percentage(owner, objects):
+    data = {"account": objects["accounts"].pk, "currency": "usd", "tax_rate": "8.25",
+            "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0", "lines-0-description": "Design",
+            "lines-0-quantity": "1", "lines-0-unit_price": "100"}
+    client = logged_in(owner)
+    assert "Tax rate (%)" in client.get("/invoices/new/").content.decode()
+    client.post("/invoices/new/", data)
+    invoice = m.Invoice.objects.latest("pk")
+    assert (invoice.currency, invoice.tax_rate_bp, invoice.tax_amount, invoice.total) == ("USD", 825, 825, 10825)
+    assert client.get(f"/invoices/{invoice.pk}/edit/").context["form"]["tax_rate"].value() == 8.25
 
 
 def test_page_negative_line_price_is_shown_on_its_row(owner, objects):

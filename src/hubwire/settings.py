@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    # django-ninja's templates and static files: /api/docs serves its bundled Swagger UI, not a CDN's.
+    "ninja",
     "hubwire.core",
     "hubwire.jobs",
     "hubwire.events",
@@ -124,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hubwire.core.context_processors.workspace",
+                "hubwire.crm.context_processors.unread_messages",
                 "hubwire.integrations.context_processors.integration_alerts",
             ],
         },
@@ -208,7 +211,7 @@ if os.environ.get("EMAIL_HOST"):
         "use_tls": env_bool("EMAIL_USE_TLS", True),
     }}}
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "hubwire.core.console_mail.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hubwire@localhost")
 
 # --- Celery. The broker only wakes workers; durable state lives in the database. ---

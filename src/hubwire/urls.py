@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from hubwire.api import api
 
+handler404 = "hubwire.core.views.not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),

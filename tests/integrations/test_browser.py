@@ -23,8 +23,9 @@ def test_integrations_page_cards_tabs_and_a_zoom_connection(page, sandbox, owner
     page.click("nav >> text=Integrations")
     page.wait_for_url(f"{base}/integrations/")
     assert card_colours(page) == {key: "grey" for key in PROVIDERS}
-    assert page.locator("[role=tab]").all_inner_texts() == [
-        "Stripe", "Client Portal", "QuickBooks", "Google Calendar", "Zoom", "Workspace", "SMS", "Webhooks"]
+    tabs = ["Stripe", "Client Portal", "QuickBooks", "Google Calendar", "Zoom", "Google Workspace", "SMS", "Webhooks"]
+    assert page.locator("[role=tab]").all_inner_texts() == tabs
+    assert page.locator(".card-title").all_inner_texts() == tabs  # a card and its tab say the same name
 
     # A tab switch is an htmx swap that also moves the address bar.
     page.click("[data-testid=tab-quickbooks]")

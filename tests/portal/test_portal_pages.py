@@ -124,7 +124,7 @@ def test_the_client_portal_card_and_tab(settings, owner, workspace):
     assert re.search(r'data-testid="stat-accounts"><div class="stat">1<', tab)
     assert re.search(r'data-testid="stat-users"><div class="stat">1<', tab)
     assert f'data-copy="{settings.HUBWIRE_BASE_URL}/portal/{workspace.pk}/"' in tab
-    assert "portal_enabled" in tab and "portal_password_set" in tab  # the tab's recent activity
+    assert "Client portal turned on" in tab and "portal password set" in tab  # the tab's recent activity, in words
     access_set(account=acme, enabled=False, actor=owner)
     assert card() == "grey"
 

@@ -2,7 +2,11 @@
 a message; a bad token is a 404, a bad field a 400 naming it with nothing written; one idempotency
 key makes one record; HMAC-signed hooks refuse unsigned bodies; every request is logged."""
 
+import html
 import json
+import re
+import shlex
+import subprocess
 
 import httpx
 import pytest
@@ -13,7 +17,7 @@ from hubwire.crm.services.people import account_create
 from hubwire.events.models import Event
 from hubwire.webhooks.inbound import inbound_hook_create, inbound_hook_set_enabled, signature_for
 from hubwire.webhooks.models import InboundAuth, InboundOutcome, InboundRequest
-from tests.conftest import in_threads
+from tests.conftest import in_threads, logged_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -198,3 +202,24 @@ def test_an_unsupported_content_type_is_a_415_and_a_huge_body_a_413(live_server,
     assert huge.status_code == 413 and "larger than 256 KB" in huge.json()["detail"]
     assert not Lead.objects.exists()
     assert list(InboundRequest.objects.values_list("status_code", flat=True).order_by("id")) == [415, 413]
+
+
+@pytest.mark.parametrize("action, auth, mapping", [
+    ("lead_create", InboundAuth.TOKEN, {"name": "full_name", "email": "contact.email"}),
+    ("lead_upsert", InboundAuth.HMAC, {"email": "people.0.email", "name": "people.0.name"}),
+    ("contact_create", InboundAuth.TOKEN, {"first_name": "person.first", "last_name": "person.last"}),
+    ("message_post", InboundAuth.HMAC, {"body": "text", "account": "client.name"}),
+])
+def test_the_pages_try_it_command_works_as_printed(live_server, owner, workspace, action, auth, mapping):
+    account_create(workspace=workspace, actor="test", name="ACME Creative Agency")
+    hook = inbound_hook_create(workspace=workspace, name="Form", action=action, auth=auth, mapping=mapping)
+    host = live_server.url.removeprefix("http://")
+    page = logged_in(owner).get(f"/webhooks/inbound/{hook.pk}/", HTTP_HOST=host).content.decode()
+    command = html.unescape(re.search(r'<code data-testid="try-it">(.*?)</code>', page, re.S).group(1))
+    assert command.startswith("curl ") and url_of(live_server, hook) in command
+
+    ran = subprocess.run([*shlex.split(command), "--silent", "--write-out", "\n%{http_code}"],
+                         capture_output=True, text=True, timeout=60)
+    answer, status = ran.stdout.rsplit("\n", 1)
+    assert status in ("200", "201"), answer
+    assert json.loads(answer)["outcome"] == "created"

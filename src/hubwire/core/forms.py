@@ -31,6 +31,18 @@ class EmailLoginForm(AuthenticationForm):
             raise
 
 
+class TimeZoneField(forms.CharField):
+    """An IANA time zone, typed or picked from a searchable list (a <datalist id="time-zones">)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Type to search, e.g. “New York” or “Europe/Paris”.")
+        super().__init__(widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}), **kwargs)
+
+
+class WorkspaceTimeZoneForm(forms.Form):
+    time_zone = TimeZoneField(label="Time zone", max_length=64)
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(help_text="They get a link to join; it works once, and they choose their own password.")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 class Workspace(models.Model):
     name = models.CharField(max_length=200)
+    time_zone = models.CharField(max_length=64, default="UTC",
+                                 help_text="IANA name; new appointments are booked in it unless told otherwise.")
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -93,6 +95,51 @@ class ApiKey(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
+# What each audit action code says to a business owner; the one place codes become words.
+AUDIT_ACTION_WORDS = {
+    "connected": "Connected",
+    "disconnected": "Disconnected",
+    "deauthorized": "Access removed at the provider",
+    "refreshed": "Authorization renewed",
+    "needs_attention": "Needs attention",
+    "credentials_saved": "Credentials saved",
+    "time_zone_set": "Workspace time zone changed",
+    "member_invited": "Team member invited",
+    "member_joined": "Team member joined",
+    "invitation_revoked": "Invitation withdrawn",
+    "password_changed": "Password changed",
+    "password_reset": "Password reset",
+    "sign_in_failed": "Failed sign-in",
+    "portal_enabled": "Client portal turned on",
+    "portal_disabled": "Client portal turned off",
+    "portal_invited": "Client invited to the portal",
+    "portal_login_allowed": "Client allowed to sign in",
+    "portal_login_stopped": "Client's sign-in stopped",
+    "portal_password_set": "Client's portal password set",
+    "inbound_hook_created": "Inbound hook created",
+    "inbound_hook_enabled": "Inbound hook turned on",
+    "inbound_hook_disabled": "Inbound hook turned off",
+    "inbound_hook_deleted": "Inbound hook deleted",
+    "webhook_endpoint_created": "Webhook endpoint added",
+    "webhook_endpoint_updated": "Webhook endpoint changed",
+    "webhook_endpoint_disabled": "Webhook endpoint turned off",
+    "webhook_endpoint_deleted": "Webhook endpoint deleted",
+    "webhook_endpoint_secret_rotated": "Webhook signing secret rotated",
+    "stripe_account_created": "Stripe account created",
+    "stripe_active": "Stripe account active",
+    "stripe_setup_incomplete": "Stripe setup incomplete",
+    "stripe_needs_attention": "Stripe account needs attention",
+    "stripe_not_connected": "Stripe account disconnected",
+    "stripe_payment_started": "Online payment started",
+    "stripe_payment_received": "Payment received through Stripe",
+    "stripe_payment_unmatched": "Stripe payment matched no invoice",
+    "stripe_payment_failed": "Online payment failed",
+    "stripe_payment_expired": "Online payment expired unpaid",
+    "stripe_payment_processing": "Online payment processing",
+    "stripe_payment_declined": "Card declined",
+}
+
+
 class AuditEntry(models.Model):
     """Who did what to the workspace's connections and secrets, and when. Never holds a secret."""
 
@@ -109,6 +156,10 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
+
+    @property
+    def action_words(self) -> str:
+        return AUDIT_ACTION_WORDS.get(self.action) or self.action.replace("_", " ").capitalize()
 
 
 class SignInOutcome(models.TextChoices):

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from hubwire.core.audit import audit_record
 from hubwire.core.errors import FieldError
+from hubwire.core.timezones import time_zone_name
 from hubwire.core.models import (ApiKey, Membership, Role, TeamInvitation, User, Workspace, hash_link_token,
                                  new_link_token)
 
@@ -30,6 +31,16 @@ def workspace_create(*, name: str, owner: User) -> Workspace:
         workspace = Workspace.objects.create(name=name)
         Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
         return workspace
+
+
+def workspace_set_time_zone(*, workspace: Workspace, time_zone: str, actor: User) -> Workspace:
+    """The zone new appointments are booked in unless told otherwise."""
+    zone = time_zone_name((time_zone or "").strip())
+    with transaction.atomic():
+        Workspace.objects.filter(pk=workspace.pk).update(time_zone=zone)
+        audit_record(workspace=workspace, action="time_zone_set", subject=TEAM, actor=actor, detail=zone)
+    workspace.time_zone = zone
+    return workspace
 
 
 def member_add(*, workspace: Workspace, user: User, role: str = Role.MEMBER) -> Membership:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("password/reset/sent/", views.PasswordResetSentView.as_view(), name="password_reset_done"),
     path("password/reset/<uidb64>/<secret:token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("team/", views.team, name="team"),
+    path("team/time-zone/", views.workspace_time_zone_view, name="workspace_time_zone"),
     path("team/invitations/<int:pk>/revoke/", views.invitation_revoke_view, name="invitation_revoke"),
     path("team/join/<secret:token>/", views.team_join, name="team_join"),
     path("settings/api-keys/", views.api_keys, name="api_keys"),

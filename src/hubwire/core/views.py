@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth import login as auth_login, views as auth_views
@@ -9,13 +11,14 @@ from django.views.decorators.http import require_POST
 from hubwire.core import signin
 from hubwire.core.decorators import workspace_required
 from hubwire.core.errors import FieldError
-from hubwire.core.forms import ApiKeyForm, EmailLoginForm, InviteForm, JoinForm
+from hubwire.core.forms import ApiKeyForm, EmailLoginForm, InviteForm, JoinForm, WorkspaceTimeZoneForm
 from hubwire.core.models import ApiKey, Membership, SignInOutcome, TeamInvitation, User
 from hubwire.core.services import (api_key_issue, api_key_revoke, invitation_accept_existing, invitation_accept_new,
                                    invitation_find, invitation_problem, invitation_revoke, member_invite,
-                                   open_invitations)
+                                   open_invitations, workspace_set_time_zone)
 from hubwire.core.tenancy import get_scoped, scoped
-from hubwire.crm.models import Activity, Appointment, AppointmentStatus, Invoice, InvoiceStatus, Lead, Message
+from hubwire.crm.selectors import unread_client_messages
+from hubwire.crm.models import Activity, Appointment, AppointmentStatus, Invoice, InvoiceStatus, Lead
 
 
 class LoginView(auth_views.LoginView):
@@ -102,7 +105,7 @@ def dashboard(request):
     context = {
         "open_leads": scoped(Lead, ws).exclude(status__in=["won", "lost"]).count(),
         "pending_invoices": scoped(Invoice, ws).filter(status=InvoiceStatus.PENDING).count(),
-        "unread_messages": scoped(Message, ws).filter(direction="inbound", read_at=None).count(),
+        "unread_messages": unread_client_messages(ws).count(),
         "upcoming": scoped(Appointment, ws).filter(status=AppointmentStatus.SCHEDULED, end__gte=timezone.now())
         .select_related("contact")[:5],
         "activities": scoped(Activity, ws).select_related("account")[:15],
@@ -130,10 +133,31 @@ def team(request):
             flash.success(request, f"Invitation sent to {form.cleaned_data['email']}. The link works once, for "
                                    f"{settings.HUBWIRE_TEAM_INVITE_HOURS} hours.")
             return redirect("team")
+    return team_page(request, invite_form=form, status=status)
+
+
+def team_page(request, *, invite_form=None, time_zone_form=None, status=200):
     members = Membership.objects.filter(workspace=request.workspace).select_related("user").order_by("role", "user__email")
     invitations = open_invitations(request.workspace) if request.membership.can_manage else []
-    return render(request, "core/team.html", {"members": members, "form": form, "invitations": invitations},
-                  status=status)
+    return render(request, "core/team.html", {
+        "members": members, "form": invite_form or InviteForm(), "invitations": invitations,
+        "time_zone_form": time_zone_form or WorkspaceTimeZoneForm(initial={"time_zone": request.workspace.time_zone}),
+    }, status=status)
+
+
+@workspace_required(manage=True)
+@require_POST
+def workspace_time_zone_view(request):
+    form = WorkspaceTimeZoneForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise FieldError.from_form(form)
+        workspace_set_time_zone(workspace=request.workspace, actor=request.user, **form.cleaned_data)
+    except FieldError as exc:
+        exc.add_to(form)
+        return team_page(request, time_zone_form=form, status=400)
+    flash.success(request, f"New appointments are now booked in {request.workspace.time_zone} unless you choose another zone.")
+    return redirect("team")
 
 
 @workspace_required(manage=True)
@@ -196,3 +220,13 @@ def api_key_revoke_view(request, pk):
     api_key_revoke(key=key)
     flash.success(request, f"Key “{key.name}” revoked.")
     return redirect("api_keys")
+
+
+PORTAL_PATH = re.compile(r"^/portal/(\d+)/")
+
+
+def not_found(request, exception=None):
+    """The 404 page (handler404): the site's navigation, and a way back to where the visitor belongs."""
+    portal = PORTAL_PATH.match(request.path)
+    home_url = reverse("portal:home", args=[portal[1]]) if portal else reverse("dashboard")
+    return render(request, "404.html", {"home_url": home_url, "in_portal": bool(portal)}, status=404)

@@ -233,7 +233,7 @@ class AppointmentIn(Schema):
     contact_id: Id | None = None
     start: SaneDateTime = Field(description="ISO 8601; without an offset it is read in time_zone")
     end: SaneDateTime
-    time_zone: Text(64) = "UTC"
+    time_zone: Text(64) | None = Field(None, description="IANA name; by default the workspace's time zone")
     location_type: choices(m.LocationType) = m.LocationType.IN_PERSON
     location: Text(300) = ""
     meeting_url: Text(500) = ""

@@ -54,15 +54,22 @@ def object_list(request, key: str):
 
 
 def apply_field_errors(exc: FieldError, form, formset=None) -> None:
+    """Show the service's errors at their fields (the form's own, handed over as Unreadable, are there already)."""
     for key, msg in exc.errors.items():
         head, _, rest = key.partition(".")
         if head == "lines" and formset is not None and rest:
             index, _, name = rest.partition(".")
             if index.isdigit() and int(index) < len(formset.forms):
                 target = formset.forms[int(index)]
-                target.add_error("unit_price" if name == "unit_amount" else name if name in target.fields else None, msg)
+                _add_error(target, "unit_price" if name == "unit_amount" else name if name in target.fields else None, msg)
                 continue
-        form.add_error(head if head in form.fields else None, msg)
+        head = getattr(form, "service_fields", {}).get(head, head)
+        _add_error(form, head if head in form.fields else None, msg)
+
+
+def _add_error(form, field: str | None, message: str) -> None:
+    if message not in form.errors.get(field or "__all__", []):
+        form.add_error(field, message)
 
 
 @workspace_required
@@ -75,7 +82,9 @@ def object_form(request, key: str, pk=None):
     if r.has_lines:
         initial = f.line_initial(instance) if instance else None
         formset = f.LineFormSet(request.POST or None, prefix="lines", initial=initial)
-    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+    if request.method == "POST":
+        # The service hears about every field, including those the form could not read (as Unreadable),
+        # and refuses the whole of it naming them all: one round of errors, not one per layer.
         data = form.service_data()
         if formset is not None:
             currency = data.get("currency") or "USD"

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 import secrets
+import shlex
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
@@ -40,6 +42,16 @@ FIELDS: dict[str, tuple[str, ...]] = {
     InboundAction.LEAD_UPSERT: ("name", "company", "email", "phone", "source", "notes", "value_amount", "currency"),
     InboundAction.CONTACT_CREATE: ("first_name", "last_name", "email", "phone", "title", "account"),
     InboundAction.MESSAGE_POST: ("account", "body"),
+}
+
+
+# What the page's "Try it" command posts for each action: values every CRM field accepts, placed
+# where the hook's mapping looks for them.
+SAMPLE_VALUES: dict[str, dict[str, str]] = {
+    InboundAction.LEAD_CREATE: {"name": "Dana Scully", "company": "FBI", "email": "dana@example.com", "source": "curl"},
+    InboundAction.LEAD_UPSERT: {"name": "Dana Scully", "company": "FBI", "email": "dana@example.com", "source": "curl"},
+    InboundAction.CONTACT_CREATE: {"first_name": "Dana", "last_name": "Scully", "email": "dana@example.com"},
+    InboundAction.MESSAGE_POST: {"body": "Hello from curl"},
 }
 
 
@@ -108,6 +120,49 @@ def inbound_hook_delete(*, hook: InboundHook, actor=None) -> None:
     with transaction.atomic():
         audit_record(workspace=hook.workspace, action="inbound_hook_deleted", subject=hook.name, actor=actor)
         hook.delete()
+
+
+def _put(payload: dict, path: str, value) -> None:
+    """Store value where lookup(payload, path) finds it (a digit is a list index, as in lookup).
+    A path that runs through a value another field already put there is left out."""
+    parts = path.split(".")
+    node = payload
+    for depth, part in enumerate(parts):
+        key = int(part) if isinstance(node, list) else part
+        if isinstance(node, list):
+            if not part.isdigit():
+                return
+            node.extend([None] * (key + 1 - len(node)))
+        elif not isinstance(node, dict):
+            return
+        if depth == len(parts) - 1:
+            node[key] = value
+        else:
+            missing = node[key] is None if isinstance(node, list) else key not in node
+            if missing:
+                node[key] = [] if parts[depth + 1].isdigit() else {}
+            node = node[key]
+
+
+def try_it_command(hook: InboundHook, url: str) -> str:
+    """The curl command the hook's page offers: a body this hook accepts, signed when it must be."""
+    body = json.dumps(sample_payload(hook))
+    command = ["curl", "-X", "POST", "-H", "Content-Type: application/json"]
+    if hook.auth == InboundAuth.HMAC:
+        command += ["-H", f"{SIGNATURE_HEADER}: {signature_for(hook.signing_secret, body.encode())}"]
+    return shlex.join([*command, "-d", body, url])
+
+
+def sample_payload(hook: InboundHook) -> dict:
+    """A body this hook accepts: sample values at the payload paths its mapping names."""
+    values = dict(SAMPLE_VALUES[hook.action])
+    if hook.action == InboundAction.MESSAGE_POST:
+        account = Account.objects.filter(workspace=hook.workspace).order_by("pk").first()
+        values["account"] = account.name if account else "<an account's exact name or id>"
+    payload: dict = {}
+    for crm_field, value in values.items():
+        _put(payload, hook.mapping.get(crm_field) or crm_field, value)
+    return payload
 
 
 def signature_for(secret: str, body: bytes) -> str:

@@ -274,10 +274,9 @@ def inbound_new(request):
 def inbound_detail(request, pk):
     hook = get_scoped(InboundHook, request.workspace, pk)
     url = request.build_absolute_uri(reverse("webhooks:receive", args=[hook.token]))
-    example = {field: f"<{field}>" for field in inbound.FIELDS[hook.action][:3]}
     return render(request, "webhooks/inbound.html", {
         "hook": hook, "url": url, "requests": hook.requests.all()[:50], "fields": inbound.FIELDS[hook.action],
-        "example": json.dumps(example), "signature_header": inbound.SIGNATURE_HEADER})
+        "try_it": inbound.try_it_command(hook, url), "signature_header": inbound.SIGNATURE_HEADER})
 
 
 @require_POST

@@ -1,10 +1,14 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
 
-from hubwire.core.money import format_money
+from hubwire.core.money import CURRENCIES, format_money
+from hubwire.core.timezones import time_zone_names
 
 register = template.Library()
 
@@ -24,6 +28,30 @@ def _display(obj, name: str):
     if name in MONEY_FIELDS and hasattr(obj, "currency"):
         return money(value, obj.currency)
     return value() if callable(value) else value
+
+
+@register.simple_tag
+def time_zone_list():
+    """The <datalist> that TimeZoneField inputs search (list="time-zones")."""
+    return format_html('<datalist id="time-zones">{}</datalist>',
+                       format_html_join("", '<option value="{}">', ((name,) for name in time_zone_names())))
+
+
+@register.simple_tag
+def currency_list():
+    """The <datalist> that currency inputs search (list="currency-codes")."""
+    return format_html('<datalist id="currency-codes">{}</datalist>',
+                       format_html_join("", '<option value="{}">', ((code,) for code in sorted(CURRENCIES))))
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """"just now" for the last minute (timesince would say "0 minutes ago"), else "3 hours ago"."""
+    if moment is None:
+        return ""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"
 
 
 @register.filter

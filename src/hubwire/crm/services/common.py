@@ -7,8 +7,8 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from hubwire.core.errors import FieldError
-from hubwire.core.money import MAX_MINOR_UNITS
+from hubwire.core.errors import FieldError, Unreadable
+from hubwire.core.money import CURRENCIES, MAX_MINOR_UNITS
 from hubwire.core.tenancy import resolve_reference
 from hubwire.crm.schemas import serialize
 from hubwire.events.outbox import emit
@@ -51,10 +51,11 @@ def url(value: str | None, field: str) -> str:
 
 
 def currency(value: str | None, field: str = "currency") -> str:
-    value = (value or "").strip().upper()
-    if len(value) != 3 or not value.isalpha() or not value.isascii():
-        raise FieldError({field: "Use a three-letter ISO 4217 currency code, e.g. USD."})
-    return value
+    code = (value or "").strip().upper()
+    if code not in CURRENCIES:
+        shown = f"“{value}” is not" if code else "Enter"
+        raise FieldError({field: f"{shown} an ISO 4217 currency code: three letters such as USD, EUR or GBP."})
+    return code
 
 
 def amount(value, field: str) -> int:
@@ -81,7 +82,8 @@ class Cleaner:
         self.data = data
         self.instance = instance
         self.values: dict = {}
-        self.errors: dict[str, str] = {}
+        # A page form's unreadable field is an error already; the other fields are still checked.
+        self.errors: dict[str, str] = {field: value.message for field, value in data.items() if isinstance(value, Unreadable)}
 
     def given(self, field: str) -> bool:
         return field in self.data
@@ -99,7 +101,7 @@ class Cleaner:
 
     def field(self, field: str, check=None, *, default=None, always: bool = False):
         """Clean `field` if it was given (or always, e.g. a required field on create)."""
-        if not (self.given(field) or always):
+        if not (self.given(field) or always) or field in self.errors:
             return
         raw = self.data.get(field, default)
         try:
@@ -109,7 +111,7 @@ class Cleaner:
 
     def reference(self, field: str, model, workspace, *, required: bool = False):
         """A foreign key (`account` accepts an Account or its id) that must be in this workspace."""
-        if not (self.given(field) or (required and self.instance is None)):
+        if not (self.given(field) or (required and self.instance is None)) or field in self.errors:
             return
         try:
             self.values[field] = resolve_reference(model, workspace, self.data.get(field), field=field, required=required)

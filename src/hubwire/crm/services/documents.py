@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from hubwire.core.errors import FieldError
+from hubwire.core.errors import FieldError, Unreadable
 from hubwire.core.money import line_amount, tax_on
 from hubwire.crm.models import (
     Account,
@@ -51,9 +51,14 @@ def _clean_lines(raw_lines, errors: dict) -> list[dict]:
     for index, raw in enumerate(raw_lines or []):
         raw = raw if isinstance(raw, dict) else raw.model_dump()
         where = f"lines.{index}"
-        description = (raw.get("description") or "").strip()
+        unreadable = {f"{where}.{name}": value.message for name, value in raw.items() if isinstance(value, Unreadable)}
+        description = raw.get("description")
+        description = description.strip() if isinstance(description, str) else ""
         if not description:
             errors[f"{where}.description"] = "Describe the line."
+        if unreadable:  # a page row with a field that could not be read: reported, the rest of it not checked
+            errors.update(unreadable)
+            continue
         try:
             quantity = Decimal(str(raw.get("quantity", 1)))
             if not (0 < quantity <= MAX_QUANTITY) or quantity != quantity.quantize(Decimal("0.01")):

@@ -1,20 +1,12 @@
 """Appointments: booked, rescheduled, updated, cancelled."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from hubwire.core.errors import FieldError
+from hubwire.core.timezones import time_zone_name
 from hubwire.crm.models import Appointment, AppointmentStatus, Contact, LocationType
 from hubwire.crm.schemas import AppointmentRescheduledOut
 from hubwire.crm.services.common import Cleaner, Conflict, choice, required_text, save_and_emit, text, transition, url
-
-
-def _zone(value, field: str) -> str:
-    try:
-        ZoneInfo(value or "")
-    except (ZoneInfoNotFoundError, ValueError):
-        raise FieldError({field: f"“{value}” is not a time zone. Use an IANA name such as America/New_York."}) from None
-    return value
 
 
 def _aware(value, zone: str) -> datetime:
@@ -25,11 +17,13 @@ def _aware(value, zone: str) -> datetime:
 
 
 def _clean_appointment(workspace, data: dict, instance: Appointment | None) -> dict:
-    c = Cleaner(data, instance)
     creating = instance is None
+    if creating and not data.get("time_zone"):
+        data = {**data, "time_zone": workspace.time_zone}  # booked in the business's own zone unless told otherwise
+    c = Cleaner(data, instance)
     c.field("title", required_text, always=creating)
     c.reference("contact", Contact, workspace)
-    c.field("time_zone", _zone, default="UTC", always=creating)
+    c.field("time_zone", time_zone_name, always=creating)
     c.field("location_type", choice(LocationType))
     c.field("location", text)
     c.field("meeting_url", url)
@@ -37,7 +31,7 @@ def _clean_appointment(workspace, data: dict, instance: Appointment | None) -> d
     # Only a zone that passed its check may localize times; a bad one is already a field error.
     zone = c.values.get("time_zone") or (instance.time_zone if instance else "UTC")
     for field in ("start", "end"):
-        if c.given(field) or creating:
+        if (c.given(field) or creating) and field not in c.errors:
             try:
                 c.values[field] = _aware(data.get(field), zone)
             except (TypeError, ValueError, OverflowError):

@@ -9,7 +9,7 @@ from hubwire.integrations.registry import RateLimit, register
 class GoogleWorkspace(GoogleProvider):
     key = "google_workspace"
     name = "Google Workspace"
-    tab_label = "Workspace"
+    tab_label = "Google Workspace"
     summary = "Provision and manage team email accounts and groups on your domain (needs a super admin)."
     scopes = ("https://www.googleapis.com/auth/admin.directory.user",
               "https://www.googleapis.com/auth/admin.directory.group")

@@ -75,3 +75,20 @@ document.addEventListener("keydown", (event) => {
   chosen.focus();
   chosen.click();  // htmx swaps the tab in; focus stays on it, as it keeps its id
 });
+
+// <button data-add-form="lines">: add a row to a Django formset with that prefix, from its
+// <template id="lines-template"> (the formset's empty form), and count it in lines-TOTAL_FORMS.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-add-form]");
+  if (!button) return;
+  const prefix = button.dataset.addForm;
+  const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+  const most = Number(document.getElementById(`id_${prefix}-MAX_NUM_FORMS`).value);
+  const index = Number(total.value);
+  if (index >= most) return;
+  const html = document.getElementById(`${prefix}-template`).innerHTML.replaceAll("__prefix__", String(index));
+  document.getElementById(`${prefix}-rows`).insertAdjacentHTML("beforeend", html);
+  total.value = String(index + 1);
+  button.disabled = index + 1 >= most;
+  document.getElementById(`${prefix}-rows`).lastElementChild.querySelector("input, select, textarea")?.focus();
+});
