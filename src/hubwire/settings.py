@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "hubwire.core",
     "hubwire.jobs",
     "hubwire.events",
+    "hubwire.sync",
     "hubwire.crm",
     "hubwire.integrations",
     "hubwire.webhooks",

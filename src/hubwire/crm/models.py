@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from hubwire.core.crypto import EncryptedTextField
 from hubwire.core.models import User, Workspace
+from hubwire.sync.models import SyncRecord, SyncStatus
 
 
 class WorkspaceOwned(models.Model):
@@ -231,37 +232,40 @@ class Appointment(WorkspaceOwned):
 
 
 class MeetingLinkStatus(models.TextChoices):
-    PENDING = "pending", "Meeting link pending"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
-    REMOVED = "removed", "Deleted on the provider's side"
+    """The meeting's states in the words the appointment page uses; the values are the ledger's."""
+
+    PENDING = SyncStatus.PENDING, "Meeting link pending"
+    READY = SyncStatus.SYNCED, "Ready"
+    FAILED = SyncStatus.FAILED, "Failed"
+    REMOVED = SyncStatus.REMOVED, "Deleted on the provider's side"
 
 
-class MeetingLink(models.Model):
-    """The online meeting of an appointment held on a video provider (Zoom). Written by the
-    provider's integration, read by the appointment page, the API, and later the portal, SMS
-    templates and calendar events. The row exists while a meeting is wanted or may still exist at
-    the provider; `status` and `reason` say, in plain words, where it stands."""
+class MeetingLink(SyncRecord):
+    """The online meeting of an appointment held on a video provider (Zoom): a row of the sync
+    ledger (kind "meeting", the appointment as its local object, the meeting id as its external id)
+    plus what the team and the client need from the meeting. Written by the provider's integration,
+    read by the appointment page, the API, and later the portal, SMS templates and calendar events.
+    The row exists while a meeting is wanted or may still exist at the provider; `status` and
+    `reason` say, in plain words, where it stands."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    KIND = "meeting"
+
     appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="meeting_link")
-    provider = models.CharField(max_length=40)
-    status = models.CharField(max_length=10, choices=MeetingLinkStatus.choices, default=MeetingLinkStatus.PENDING)
-    reason = models.TextField(blank=True, help_text="Why it is pending, failed or removed.")
-
-    meeting_id = models.CharField(max_length=64, blank=True)
     join_url = models.URLField(max_length=1000, blank=True)
     start_url = EncryptedTextField(blank=True, help_text="The host's link (it signs the host in): team only.")
     passcode = models.CharField(max_length=20, blank=True)
 
-    # Bookkeeping of the integration that keeps the meeting in step with the appointment.
-    marker = models.CharField(max_length=40, help_text="Put in the meeting so a retried create can find it.")
-    create_started_at = models.DateTimeField(null=True, blank=True,
-                                             help_text="A create was sent; it may have succeeded unseen.")
-    synced = models.JSONField(default=dict, blank=True, help_text="What the provider last accepted.")
-    busy_until = models.DateTimeField(null=True, blank=True, help_text="A worker is changing it until then.")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    def save(self, *args, **kwargs):
+        self.kind, self.local_id = self.KIND, self.appointment_id
+        super().save(*args, **kwargs)
+
+    @property
+    def meeting_id(self) -> str:
+        return self.external_id
+
+    @property
+    def status_label(self) -> str:
+        return MeetingLinkStatus(self.status).label
 
     def __str__(self) -> str:
         return f"{self.provider} meeting for {self.appointment_id}: {self.status}"

@@ -195,11 +195,17 @@ class MeetingLinkOut(Schema):
     host in, so it is shown on the team's appointment page only, never in the API or events."""
 
     provider: str
-    status: choices(m.MeetingLinkStatus)
+    status: Literal["pending", "ready", "failed", "removed"]
     reason: str = Field(description="Why the link is pending, failed or removed; empty when ready.")
     meeting_id: str
     join_url: str
     passcode: str
+
+    @staticmethod
+    def resolve_status(link) -> str:
+        # The ledger says "synced"; the API has always said a meeting is "ready".
+        status = link.status if isinstance(link, m.MeetingLink) else link["status"]
+        return "ready" if status == m.MeetingLinkStatus.READY else status
 
 
 class AppointmentOut(Schema):

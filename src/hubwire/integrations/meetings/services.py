@@ -3,19 +3,18 @@
 Any change to an appointment (booked, moved, edited, cancelled), a Retry, or a (re)connection
 queues a MeetingSync job; the job compares what the appointment wants with what the provider last
 accepted and makes only the calls needed. It is state-based, so running it twice, or after a crash
-half-way, converges on the same meeting. A worker holds a short lease on the link while it calls
-the provider, so two jobs for one appointment never race to create two meetings; a create that may
-have happened unseen (a timeout) is found again by its marker before anything is created anew."""
+half-way, converges on the same meeting. The link is a row of the sync ledger (hubwire.sync), whose
+algorithm does the rest: a lease so two jobs for one appointment never race to create two meetings,
+a create that may have happened unseen (a timeout) found again by its marker before anything is
+created anew, and only changed fields sent."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 from datetime import timedelta
 
 import httpx
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from hubwire.crm.models import Appointment, AppointmentStatus, MeetingLink, MeetingLinkStatus
@@ -30,12 +29,10 @@ from hubwire.integrations.selectors import connection_of
 from hubwire.integrations.tokens import NeedsReconnect, authorized_client
 from hubwire.jobs.models import JobStatus, RetryLater
 from hubwire.jobs.runner import enqueue
+from hubwire.sync.ledger import changed_fields, create_once, in_step, leased, new_marker, record_save as _save
+from hubwire.sync.models import MatchedBy
 
 log = logging.getLogger(__name__)
-
-LEASE = timedelta(minutes=2)  # longer than a call with its retries can take (HUBWIRE_HTTP_TIMEOUT × attempts)
-BUSY_RETRY_SECONDS = 3.0
-
 
 def meeting_host_for(appointment: Appointment) -> Provider | None:
     """The provider that hosts this appointment's meeting, if its location type has one."""
@@ -46,13 +43,6 @@ def meeting_host_for(appointment: Appointment) -> Provider | None:
 def meeting_wanted_from(appointment: Appointment) -> Provider | None:
     """The provider that should hold a meeting for this appointment now, if any."""
     return meeting_host_for(appointment) if appointment.status == AppointmentStatus.SCHEDULED else None
-
-
-def _save(link: MeetingLink, **changes) -> None:
-    """Write only these fields: the lease (busy_until) belongs to whoever holds it."""
-    for name, value in changes.items():
-        setattr(link, name, value)
-    link.save(update_fields=[*changes, "updated_at"])
 
 
 # --- requests: in the caller's transaction, no provider calls ------------------------------------
@@ -67,15 +57,14 @@ def meeting_link_request(*, appointment: Appointment, retry: bool = False) -> Me
             if host is None:
                 return None
             link = MeetingLink.objects.create(workspace_id=appointment.workspace_id, appointment=appointment,
-                                              provider=host.key, marker=secrets.token_hex(8),
+                                              provider=host.key, marker=new_marker(),
                                               reason=f"Creating the {host.name} meeting…")
         elif host is not None and host.key == link.provider:
             if retry or link.status == MeetingLinkStatus.FAILED:
                 _save(link, status=MeetingLinkStatus.PENDING, reason="Trying again…")
-            elif link.status == MeetingLinkStatus.READY and link.synced == host.meetings.meeting_fields(
-                    appointment, link.marker):
+            elif in_step(link, host.meetings.meeting_fields(appointment, link.marker)):
                 return link  # already in step: nothing to send (Zoom counts every write against 100 a day)
-        elif link.meeting_id or link.create_started_at:
+        elif link.external_id or link.create_started_at:
             _save(link, reason=f"Deleting the {PROVIDERS[link.provider].name} meeting…")
         _queue(appointment)
     return link
@@ -109,22 +98,15 @@ def meeting_reconcile(*, appointment_id: int, final_attempt: bool = False) -> st
     link = MeetingLink.objects.select_related("appointment", "workspace").filter(appointment_id=appointment_id).first()
     if link is None:
         return "no meeting wanted"
-    now = timezone.now()
-    claimed = MeetingLink.objects.filter(pk=link.pk).filter(Q(busy_until=None) | Q(busy_until__lt=now)) \
-        .update(busy_until=now + LEASE)
-    if not claimed:
-        raise RetryLater("another worker is changing this meeting right now", after_seconds=BUSY_RETRY_SECONDS)
-    try:
+    with leased(link):
         return _bring_in_step(link, final_attempt)
-    finally:
-        MeetingLink.objects.filter(pk=link.pk).update(busy_until=None)
 
 
 def _bring_in_step(link: MeetingLink, final_attempt: bool) -> str:
     appointment, provider = link.appointment, PROVIDERS[link.provider]
     host = meeting_wanted_from(appointment)
     wanted = host is not None and host.key == provider.key
-    has_meeting = bool(link.meeting_id or link.create_started_at)
+    has_meeting = bool(link.external_id or link.create_started_at)
     if wanted and link.status == MeetingLinkStatus.REMOVED:
         return "the meeting was deleted at the provider; waiting for the user to press Retry"
     if not wanted and not has_meeting:
@@ -148,17 +130,16 @@ def _keep(link: MeetingLink, appointment: Appointment, provider: Provider, clien
     api = provider.meetings
     fields = api.meeting_fields(appointment, link.marker)
     outcome = "in step"
-    if not link.meeting_id:
-        meeting = api.find(provider, client, link.marker) if link.create_started_at else None
-        if meeting is not None:
-            outcome, synced = "adopted the meeting a timed-out create had made", meeting.fields
-        else:
-            _save(link, create_started_at=timezone.now())
-            meeting = api.create(provider, client, fields)
-            outcome, synced = "created", fields
-        _save(link, meeting_id=meeting.meeting_id, join_url=meeting.join_url, start_url=meeting.start_url,
-              passcode=meeting.passcode, synced=synced, create_started_at=None)
-    changes = {key: value for key, value in fields.items() if link.synced.get(key) != value}
+    if not link.external_id:
+        def find(marker: str):
+            found = api.find(provider, client, marker)
+            return (found, found.fields) if found is not None else None
+
+        made = create_once(link, wanted=fields, find=find, create=lambda wanted: api.create(provider, client, wanted))
+        meeting, outcome = made.remote, made.outcome("meeting")
+        _save(link, external_id=meeting.meeting_id, join_url=meeting.join_url, start_url=meeting.start_url,
+              passcode=meeting.passcode, synced=made.synced, create_started_at=None, matched_by=MatchedBy.CREATED)
+    changes = changed_fields(link, fields)
     if changes:
         try:
             api.update(provider, client, link.meeting_id, changes)
@@ -172,7 +153,7 @@ def _keep(link: MeetingLink, appointment: Appointment, provider: Provider, clien
 
 
 def _remove(link: MeetingLink, provider: Provider, client: httpx.Client) -> str:
-    meeting_id = link.meeting_id
+    meeting_id = link.external_id
     if not meeting_id and link.create_started_at:
         found = provider.meetings.find(provider, client, link.marker)
         meeting_id = found.meeting_id if found else ""
@@ -195,14 +176,14 @@ def _forget(link: MeetingLink) -> str:
 def _ready(link: MeetingLink, provider: Provider) -> None:
     was = link.status
     with transaction.atomic():
-        _save(link, status=MeetingLinkStatus.READY, reason="")
+        _save(link, status=MeetingLinkStatus.READY, reason="", synced_at=timezone.now())
         if was != MeetingLinkStatus.READY:  # subscribers learn the join link
             emit_for(link.appointment, "appointment.updated", actor=provider.name)
 
 
 def _removed(link: MeetingLink, provider: Provider, why: str) -> str:
     with transaction.atomic():
-        _save(link, status=MeetingLinkStatus.REMOVED, reason=why, meeting_id="", join_url="", start_url="",
+        _save(link, status=MeetingLinkStatus.REMOVED, reason=why, external_id="", join_url="", start_url="",
               passcode="", synced={}, create_started_at=None)
         emit_for(link.appointment, "appointment.updated", actor=provider.name)
     return f"removed: {why}"
@@ -211,7 +192,7 @@ def _removed(link: MeetingLink, provider: Provider, why: str) -> str:
 def _not_connected(link: MeetingLink, provider: Provider, connection: Connection | None, *, deleting: bool) -> str:
     reconnect = connection is not None and connection.status == ConnectionStatus.NEEDS_ATTENTION
     if deleting:
-        why = (f"{provider.name} is not connected, so meeting {link.meeting_id or '(unconfirmed)'} could not be "
+        why = (f"{provider.name} is not connected, so meeting {link.external_id or '(unconfirmed)'} could not be "
                f"deleted and may still be in your {provider.name} account. Reconnect {provider.name} and it will "
                "be deleted, or delete it there.")
     elif reconnect:
@@ -257,7 +238,7 @@ def meeting_deleted_at_provider(*, provider: Provider, account_ref: str, meeting
     workspaces = [c.workspace_id for c in connections_for(provider, account_ref)]
     count = 0
     for link in MeetingLink.objects.filter(workspace_id__in=workspaces, provider=provider.key,
-                                           meeting_id=str(meeting_id)).select_related("appointment"):
+                                           external_id=str(meeting_id)).select_related("appointment"):
         host = meeting_wanted_from(link.appointment)
         if host is None or host.key != provider.key:
             _forget(link)

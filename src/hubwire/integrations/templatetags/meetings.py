@@ -28,7 +28,7 @@ def meeting_card(context, appointment):
     if leaving and link.status != MeetingLinkStatus.FAILED:
         status, label, reason = DELETING, "Deleting", f"Deleting the {host.name} meeting…"
     elif link:
-        status, label, reason = link.status, link.get_status_display(), link.reason
+        status, label, reason = link.status, link.status_label, link.reason
     else:
         status, label = MeetingLinkStatus.PENDING, MeetingLinkStatus.PENDING.label
         reason = f"Creating the {host.name} meeting…" if host else ""
