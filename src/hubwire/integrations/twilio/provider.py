@@ -21,6 +21,7 @@ class Twilio(Provider):
         CredentialField("auth_token", "Auth Token", r"[0-9a-fA-F]{32}",
                         "32 hexadecimal characters (Twilio Console, Account Info)."),
     )
+    basic_auth_fields = ("account_sid", "auth_token")  # Basic auth AccountSid:AuthToken (providers.md §6.1)
 
     def verify_credentials(self, credentials: dict, client) -> str:
         sid = credentials["account_sid"]
