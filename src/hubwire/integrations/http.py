@@ -138,14 +138,30 @@ def provider_client(provider, *, account: str = "", auth: httpx.Auth | None = No
                         headers=headers, **kwargs)
 
 
-def _provider_words(response: httpx.Response) -> tuple[str, str]:
-    """(message, code) from a provider's error body, whatever its envelope: Zoom {"code","message"},
-    OAuth {"error","error_description"}, Stripe and Google {"error": {"message","code"}}."""
+def json_object(response: httpx.Response) -> dict | None:
+    """The response body as a JSON object, or None when it is not one (an HTML error page, text)."""
     try:
         body = response.json()
     except ValueError:
-        body = None
-    if not isinstance(body, dict):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def explained(table: dict[str, tuple[str, bool]], code: str, provider_words: str,
+              response: httpx.Response) -> ProviderProblem:
+    """A provider's error `code` explained by its `table` of (words, retryable); an unknown code
+    keeps the provider's own words, retryable by status."""
+    if code in table:
+        words, retryable = table[code]
+        return ProviderProblem(words, code, retryable)
+    return ProviderProblem(provider_words or response.text[:200], code, retry_can_help(response.status_code))
+
+
+def _provider_words(response: httpx.Response) -> tuple[str, str]:
+    """(message, code) from a provider's error body, whatever its envelope: Zoom {"code","message"},
+    OAuth {"error","error_description"}, Stripe and Google {"error": {"message","code"}}."""
+    body = json_object(response)
+    if body is None:
         return response.text[:200], ""
     error = body.get("error")
     nested = error if isinstance(error, dict) else {}

@@ -2,6 +2,7 @@
 
 from hubwire.integrations.http import raise_for_status
 from hubwire.integrations.registry import AuthKind, CredentialField, Provider, RateLimit, register
+from hubwire.integrations.twilio import errors
 
 
 @register
@@ -28,3 +29,6 @@ class Twilio(Provider):
         response = client.get(self.url("api", f"/2010-04-01/Accounts/{sid}.json"),
                               auth=(sid, credentials["auth_token"]))
         return raise_for_status(self, response).json().get("friendly_name", sid)
+
+    def explain_error(self, response):
+        return errors.explain(response)
