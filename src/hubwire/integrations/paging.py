@@ -131,8 +131,10 @@ class CursorPages:
         return PageRequest(request.url, {**request.params, self.cursor_param: items[-1][self.item_id]})
 
 
-def _address(request: PageRequest) -> str:
-    return str(httpx.URL(request.url).copy_merge_params(request.params))
+def _address(request: PageRequest) -> httpx.URL:
+    """The URL with the request's parameters added to any query it has (httpx's `params=` would
+    replace that query, which is all of a Twilio next_page_uri)."""
+    return httpx.URL(request.url).copy_merge_params(request.params)
 
 
 def pages(provider, client: httpx.Client, url: str, style: PageStyle, *, params: dict | None = None,
@@ -141,15 +143,16 @@ def pages(provider, client: httpx.Client, url: str, style: PageStyle, *, params:
     request = style.first(PageRequest(url, dict(params or {})))
     asked, read = set(), 0
     for number in range(1, max_pages + 1):
-        asked.add(_address(request))
-        body = raise_for_status(provider, client.get(request.url, params=request.params, headers=headers)).json()
+        address = _address(request)
+        asked.add(str(address))
+        body = raise_for_status(provider, client.get(address, headers=headers)).json()
         found = items_at(body, style.items)
         read += len(found)
         yield Page(number, found, body)
         request = style.following(request, body, found, read)
         if request is None:
             return
-        if _address(request) in asked:
+        if str(_address(request)) in asked:
             raise ProviderError(f"{provider.name} named a page it had already sent; hubwire stopped reading the "
                                 "list there rather than loop.", retryable=False)
     raise ProviderError(f"{provider.name} had more than {max_pages} pages in one list; hubwire stopped reading "
