@@ -7,10 +7,11 @@ import httpx
 import pytest
 
 from hubwire.core.models import AuditEntry
-from hubwire.integrations.models import ConnectionStatus
+from hubwire.integrations.http import provider_client
+from hubwire.integrations.models import Connection, ConnectionStatus
 from hubwire.integrations.registry import PROVIDERS
 from hubwire.integrations.services import credentials_save
-from hubwire.integrations.tokens import NeedsReconnect, connection_client
+from hubwire.integrations.tokens import NeedsReconnect, PastedCredentialsAuth, connection_client
 from hubwire.sandbox import twilio as sandbox_twilio
 from hubwire.sandbox.models import Call
 from tests.conftest import SANDBOX_DB
@@ -63,6 +64,32 @@ def test_a_connection_needing_attention_makes_no_call(sandbox, twilio):
         with pytest.raises(NeedsReconnect, match="no longer accepts the Auth Token"):
             client.get(TWILIO.url("api", ACCOUNT))
     assert len(sandbox.calls("api.twilio.com", ACCOUNT)) == 2  # pasting, then the refused call
+
+
+class PastedWhileInFlight(httpx.HTTPTransport):
+    """The owner pastes the new Auth Token while hubwire's call with the old one is on its way."""
+
+    def __init__(self, connection):
+        super().__init__()
+        self.connection, self.pasted = connection, False
+
+    def handle_request(self, request):
+        if not self.pasted:
+            Connection.objects.filter(pk=self.connection.pk).update(credentials={
+                "account_sid": sandbox_twilio.ACCOUNT_SID, "auth_token": sandbox_twilio.AUTH_TOKEN})
+            self.pasted = True
+        return super().handle_request(request)
+
+
+def test_credentials_pasted_while_a_call_was_out_are_tried_once_instead_of_turning_red(sandbox, twilio):
+    twilio.credentials = {**twilio.credentials, "auth_token": ROTATED_AWAY}
+    twilio.save()
+    with provider_client(TWILIO, auth=PastedCredentialsAuth(TWILIO, twilio), inner=PastedWhileInFlight(twilio)) \
+            as client:
+        assert client.get(TWILIO.url("api", ACCOUNT)).status_code == 200
+    assert [c.status for c in sandbox.calls("api.twilio.com", ACCOUNT)] == [200, 401, 200]
+    twilio.refresh_from_db()
+    assert twilio.status == ConnectionStatus.ACTIVE
 
 
 def test_a_provider_may_bring_its_own_auth(sandbox, twilio):

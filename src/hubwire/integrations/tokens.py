@@ -93,16 +93,22 @@ class PastedCredentialsAuth(httpx.Auth):
         self.provider, self.connection = provider, connection
 
     def auth_flow(self, request):
-        user, password = pasted_login(self.provider, self.connection)
-        request.headers["Authorization"] = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-        response = yield request
-        if response.status_code == 401:
-            password_field = self.provider.basic_auth_fields[1]
-            label = next((f.label for f in self.provider.credential_fields if f.name == password_field), "password")
-            reason = (f"{self.provider.name} no longer accepts the {label} hubwire holds (it was changed or revoked "
-                      f"in your {self.provider.name} account). Paste the new one to continue.")
-            mark_needs_attention(self.connection, reason)
-            raise NeedsReconnect(reason)
+        login = pasted_login(self.provider, self.connection)
+        for _ in range(2):
+            request.headers["Authorization"] = "Basic " + base64.b64encode(":".join(login).encode()).decode()
+            response = yield request
+            if response.status_code != 401:
+                return
+            # New credentials pasted while this call was out are tried once; the refused ones never again.
+            refused, login = login, pasted_login(self.provider, self.connection)
+            if login == refused:
+                break
+        password_field = self.provider.basic_auth_fields[1]
+        label = next((f.label for f in self.provider.credential_fields if f.name == password_field), "password")
+        reason = (f"{self.provider.name} no longer accepts the {label} hubwire holds (it was changed or revoked "
+                  f"in your {self.provider.name} account). Paste the new one to continue.")
+        mark_needs_attention(self.connection, reason)
+        raise NeedsReconnect(reason)
 
 
 def pasted_login(provider, connection: Connection) -> tuple[str, str]:
