@@ -43,12 +43,30 @@ class RetryPolicy:
         return random.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
 
 
-class ProviderError(Exception):
-    """A provider call that failed, described without secrets."""
+def retry_can_help(status: int | None) -> bool:
+    """Whether a failure with this HTTP status may succeed later unchanged: throttled or a provider fault."""
+    return status is not None and (status == 429 or status >= 500)
 
-    def __init__(self, message: str, *, status: int | None = None, code: str = "", retry_after: float | None = None):
+
+class ProviderError(Exception):
+    """A provider call that failed, described without secrets. `retryable`: whether the same call
+    later may succeed (by default from the status; a provider's explain_error knows better)."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: str = "", retry_after: float | None = None,
+                 retryable: bool | None = None):
         super().__init__(scrub(message))
         self.status, self.code, self.retry_after = status, code, retry_after
+        self.retryable = retry_can_help(status) if retryable is None else retryable
+
+
+@dataclass(frozen=True)
+class ProviderProblem:
+    """A provider's error answer, explained: `message` in words a business owner can act on, the
+    provider's own `code`, and whether trying the same call again later can help."""
+
+    message: str
+    code: str = ""
+    retryable: bool = False
 
 
 def retry_safe(request: httpx.Request) -> bool:
@@ -120,14 +138,30 @@ def provider_client(provider, *, account: str = "", auth: httpx.Auth | None = No
                         headers=headers, **kwargs)
 
 
-def _provider_words(response: httpx.Response) -> tuple[str, str]:
-    """(message, code) from a provider's error body, whatever its envelope: Zoom {"code","message"},
-    OAuth {"error","error_description"}, Stripe and Google {"error": {"message","code"}}."""
+def json_object(response: httpx.Response) -> dict | None:
+    """The response body as a JSON object, or None when it is not one (an HTML error page, text)."""
     try:
         body = response.json()
     except ValueError:
-        body = None
-    if not isinstance(body, dict):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def explained(table: dict[str, tuple[str, bool]], code: str, provider_words: str,
+              response: httpx.Response) -> ProviderProblem:
+    """A provider's error `code` explained by its `table` of (words, retryable); an unknown code
+    keeps the provider's own words, retryable by status."""
+    if code in table:
+        words, retryable = table[code]
+        return ProviderProblem(words, code, retryable)
+    return ProviderProblem(provider_words or response.text[:200], code, retry_can_help(response.status_code))
+
+
+def _provider_words(response: httpx.Response) -> tuple[str, str]:
+    """(message, code) from a provider's error body, whatever its envelope: Zoom {"code","message"},
+    OAuth {"error","error_description"}, Stripe and Google {"error": {"message","code"}}."""
+    body = json_object(response)
+    if body is None:
         return response.text[:200], ""
     error = body.get("error")
     nested = error if isinstance(error, dict) else {}
@@ -137,15 +171,21 @@ def _provider_words(response: httpx.Response) -> tuple[str, str]:
     return str(message), str(code or "")
 
 
+def problem_in_provider_words(response: httpx.Response) -> ProviderProblem:
+    """Provider.explain_error's default: the provider's own message and code, retryable by status."""
+    message, code = _provider_words(response)
+    return ProviderProblem(message, code, retry_can_help(response.status_code))
+
+
 def describe_failure(provider, response: httpx.Response) -> str:
-    """The provider's own words for a failed response, scrubbed and short."""
-    message, _ = _provider_words(response)
-    return scrub(f"{provider.name} answered {response.status_code}: {message}".strip())
+    """A failed response in the provider's explanation (Provider.explain_error), scrubbed and short."""
+    return scrub(f"{provider.name} answered {response.status_code}: {provider.explain_error(response).message}".strip())
 
 
 def raise_for_status(provider, response: httpx.Response) -> httpx.Response:
     if response.is_success:
         return response
-    _, code = _provider_words(response)
-    raise ProviderError(describe_failure(provider, response), status=response.status_code, code=code,
+    problem = provider.explain_error(response)
+    raise ProviderError(f"{provider.name} answered {response.status_code}: {problem.message}".strip(),
+                        status=response.status_code, code=problem.code, retryable=problem.retryable,
                         retry_after=retry_after_seconds(response.headers.get("Retry-After")))

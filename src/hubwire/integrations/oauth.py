@@ -1,53 +1,28 @@
 """OAuth 2.0 authorization code flow, with Authlib: start (state + PKCE S256), finish (state
-checked single-use against the session, user and workspace; code exchanged), token bookkeeping."""
+checked single-use against the session, user and workspace; code exchanged), then a first call
+to read the connected account. The token endpoint's client and storing its answer are in grant.py."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import warnings
-from datetime import timedelta
 
 import httpx
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from hubwire.core.audit import audit_record
 from hubwire.core.redaction import scrub
+from hubwire.integrations.grant import AuthlibBaseError, oauth_client, store_token
 from hubwire.integrations.health import record_failure, record_success
-from hubwire.integrations.http import ProviderError, provider_client
+from hubwire.integrations.http import ProviderError
 from hubwire.integrations.models import Connection, ConnectionStatus, OAuthState, hash_state
 from hubwire.integrations.selectors import connection_of  # the connection may hold the app credentials
-
-import authlib.deprecate  # noqa: F401  (installs Authlib's "always warn" filter before ours below)
-from authlib.common.errors import AuthlibBaseError
-
-with warnings.catch_warnings():
-    # Authlib 1.9 would rather speak httpx2; hubwire's one HTTP stack is httpx (architecture.md).
-    warnings.simplefilter("ignore", authlib.deprecate.AuthlibDeprecationWarning)
-    from authlib.integrations.httpx_client import OAuth2Client
+from hubwire.integrations.tokens import connection_client
 
 
 class AuthorizationFailed(Exception):
     """The flow did not connect anything; the message is for the user, in plain words."""
-
-
-def redirect_uri(provider) -> str:
-    return settings.HUBWIRE_BASE_URL + reverse("integrations:callback", args=[provider.key])
-
-
-def oauth_client(provider, connection: Connection | None = None, mode: str | None = None) -> OAuth2Client:
-    mode = mode if mode is not None else (connection.mode if connection else "")
-    client_id, client_secret = provider.client_credentials(connection, mode)
-    account = connection.external_account_id if connection else ""
-    return provider_client(
-        provider, account=account, client_class=OAuth2Client,
-        client_id=client_id, client_secret=client_secret, token_endpoint_auth_method=provider.token_auth_method,
-        scope=" ".join(provider.scopes) or None, redirect_uri=redirect_uri(provider),
-        code_challenge_method="S256" if provider.pkce else None,
-    )
 
 
 def session_fingerprint(request) -> str:
@@ -140,30 +115,10 @@ def authorization_finish(request, provider) -> Connection:
 
 
 def _read_account(provider, connection: Connection) -> None:
-    from hubwire.integrations.tokens import authorized_client
-
     try:
-        with authorized_client(provider, connection) as client:
+        with connection_client(provider, connection) as client:
             provider.after_connect(connection, client)
         connection.save(update_fields=["account_name", "external_account_id", "details", "updated_at"])
         record_success(connection)
     except (ProviderError, httpx.HTTPError) as exc:
         record_failure(provider, connection, f"reading the connected account: {exc}")
-
-
-def store_token(provider, connection: Connection, token: dict) -> None:
-    """Copy a token endpoint answer onto the connection (not saved). A provider that does not send
-    a new refresh token on refresh (Google) keeps the one we have."""
-    now = timezone.now()
-    connection.access_token = token["access_token"]
-    expires_in = token.get("expires_in")
-    connection.access_token_expires_at = now + timedelta(seconds=int(expires_in)) if expires_in else None
-    if token.get("refresh_token"):
-        connection.refresh_token = token["refresh_token"]
-        lifetime = token.get("x_refresh_token_expires_in") or token.get("refresh_token_expires_in")
-        if lifetime:
-            connection.refresh_token_expires_at = now + timedelta(seconds=int(lifetime))
-        elif provider.refresh_token_lifetime:
-            connection.refresh_token_expires_at = now + provider.refresh_token_lifetime
-    if token.get("scope"):
-        connection.scopes = token["scope"] if isinstance(token["scope"], str) else " ".join(token["scope"])

@@ -15,6 +15,8 @@ from django.conf import settings
 
 import httpx
 
+from hubwire.integrations.http import ProviderProblem, problem_in_provider_words
+
 if TYPE_CHECKING:
     from django.http import HttpResponse
 
@@ -110,6 +112,9 @@ class Provider:
     expiry_warning: ClassVar[timedelta] = timedelta(days=14)
     rate_limit: ClassVar[RateLimit | None] = None
     credential_fields: ClassVar[tuple[CredentialField, ...]] = ()
+    # AuthKind.CREDENTIALS: which pasted fields are the HTTP Basic user name and password of API
+    # calls (tokens.connection_client), e.g. Twilio's ("account_sid", "auth_token").
+    basic_auth_fields: ClassVar[tuple[str, str] | tuple[()]] = ()
     # Repeated failures of calls on an active connection before it turns red.
     failures_before_attention: ClassVar[int] = 5
     # A provider that hosts appointments' online meetings: the appointment location type it serves
@@ -168,6 +173,17 @@ class Provider:
 
     def after_connect(self, connection: Connection, client: httpx.Client) -> None:
         """Read who/what was connected (account name, ids) with the new tokens."""
+
+    def client_auth(self, connection: Connection) -> httpx.Auth | None:
+        """How API calls for `connection` authenticate, for a provider that needs its own way. None
+        keeps the framework's (tokens.connection_client): Bearer with refresh for OAUTH2, HTTP
+        Basic from `basic_auth_fields` for CREDENTIALS."""
+        return None
+
+    def explain_error(self, response: httpx.Response) -> ProviderProblem:
+        """A failed response in words a business owner can act on, the provider's code, and whether
+        a retry can help (used by http.raise_for_status). Override for the provider's envelope."""
+        return problem_in_provider_words(response)
 
     def facts(self, connection: Connection) -> list[tuple[str, str]]:
         """(label, value) pairs the tab shows about the connected account."""

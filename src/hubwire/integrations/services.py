@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from hubwire.core.audit import audit_record
 from hubwire.core.errors import FieldError
+from hubwire.integrations.grant import oauth_client
 from hubwire.integrations.http import ProviderError, provider_client
 from hubwire.integrations.models import Connection, ConnectionStatus
 from hubwire.integrations.registry import AuthKind
@@ -55,8 +56,6 @@ def connection_disconnect(*, connection: Connection, provider, actor) -> str:
     when the provider could not be told (the tokens are deleted here regardless)."""
     note = ""
     if provider.revoke_endpoint and (connection.refresh_token or connection.access_token):
-        from hubwire.integrations.oauth import oauth_client
-
         try:
             with oauth_client(provider, connection) as client:
                 provider.revoke(connection, client)

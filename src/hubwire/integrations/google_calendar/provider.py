@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from hubwire.integrations.google_calendar import errors
 from hubwire.integrations.registry import AuthKind, Provider, RateLimit, register
 
 GOOGLE_HOSTS = {"accounts": "https://accounts.google.com", "oauth2": "https://oauth2.googleapis.com",
@@ -27,6 +28,9 @@ class GoogleProvider(Provider):
                               if settings.HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS else None)
     expiry_warning = timedelta(days=2)
     refresh_extends_authorization = False  # a Testing app's 7 days count from consent, not from use
+
+    def explain_error(self, response):
+        return errors.explain(response)  # one envelope for every Google API (Calendar, Directory)
 
 
 @register

@@ -3,6 +3,7 @@ secret (the seed: "configure API credentials in Settings first"), then connects 
 
 from datetime import timedelta
 
+from hubwire.integrations.quickbooks import errors
 from hubwire.integrations.registry import AuthKind, CredentialField, Provider, RateLimit, register
 
 
@@ -40,3 +41,6 @@ class QuickBooks(Provider):
 
     def missing_configuration(self) -> str:
         return ""  # each workspace brings its own Intuit app
+
+    def explain_error(self, response):
+        return errors.explain(response)

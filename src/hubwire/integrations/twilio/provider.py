@@ -2,6 +2,7 @@
 
 from hubwire.integrations.http import raise_for_status
 from hubwire.integrations.registry import AuthKind, CredentialField, Provider, RateLimit, register
+from hubwire.integrations.twilio import errors
 
 
 @register
@@ -21,9 +22,13 @@ class Twilio(Provider):
         CredentialField("auth_token", "Auth Token", r"[0-9a-fA-F]{32}",
                         "32 hexadecimal characters (Twilio Console, Account Info)."),
     )
+    basic_auth_fields = ("account_sid", "auth_token")  # Basic auth AccountSid:AuthToken (providers.md §6.1)
 
     def verify_credentials(self, credentials: dict, client) -> str:
         sid = credentials["account_sid"]
         response = client.get(self.url("api", f"/2010-04-01/Accounts/{sid}.json"),
                               auth=(sid, credentials["auth_token"]))
         return raise_for_status(self, response).json().get("friendly_name", sid)
+
+    def explain_error(self, response):
+        return errors.explain(response)

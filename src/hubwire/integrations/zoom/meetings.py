@@ -12,6 +12,7 @@ import httpx
 
 from hubwire.integrations.http import ProviderError, raise_for_status
 from hubwire.integrations.meetings.types import Meeting, MeetingGone
+from hubwire.integrations.paging import TokenPages, each_item
 
 MANAGED_FIELDS = ("topic", "type", "start_time", "duration", "timezone", "agenda")
 SCHEDULED = 2  # meeting type: 1 instant, 2 scheduled, 3 and 8 recurring
@@ -62,22 +63,20 @@ def get(provider, client: httpx.Client, meeting_id: str) -> Meeting:
         raise
 
 
+MEETING_PAGES = TokenPages(items="meetings", next_token="next_page_token", token_param="next_page_token")
+
+
 def find(provider, client: httpx.Client, marker: str) -> Meeting | None:
     """The user's meeting whose agenda carries `marker`, read in full, or None."""
     line = marker_line(marker)
-    params = {"type": "scheduled", "page_size": PAGE_SIZE}
-    while True:
-        page = raise_for_status(provider, client.get(provider.url("api", "/v2/users/me/meetings"),
-                                                     params=params)).json()
-        for listed in page.get("meetings") or []:
-            if (listed.get("agenda") or "").startswith(line):
-                try:
-                    return get(provider, client, str(listed["id"]))
-                except MeetingGone:
-                    return None
-        if not page.get("next_page_token"):
-            return None
-        params["next_page_token"] = page["next_page_token"]
+    for listed in each_item(provider, client, provider.url("api", "/v2/users/me/meetings"), MEETING_PAGES,
+                            params={"type": "scheduled", "page_size": PAGE_SIZE}):
+        if (listed.get("agenda") or "").startswith(line):
+            try:
+                return get(provider, client, str(listed["id"]))
+            except MeetingGone:
+                return None
+    return None
 
 
 def update(provider, client: httpx.Client, meeting_id: str, changes: dict) -> None:

@@ -238,6 +238,11 @@ def checkout_session_create(caller: Caller) -> dict:
     return payments.session_create(caller)
 
 
+@api("GET", r"/v1/checkout/sessions")
+def checkout_session_list(caller: Caller) -> dict:
+    return payments.session_list(caller)
+
+
 @api("GET", r"/v1/checkout/sessions/(?P<session_id>cs_\w+)")
 def checkout_session_get(caller: Caller, session_id: str) -> dict:
     return payments.session_of(caller, session_id).body

@@ -125,6 +125,28 @@ def session_create(caller) -> dict:
     return _create("checkout.session", caller, session_id, body, state).body
 
 
+def session_list(caller) -> dict:
+    """The caller's sessions, newest first, `limit` at a time (1 to 100, 10 by default), after the
+    session `starting_after` names (providers.md §1.7)."""
+    limit = as_int(caller.params, "limit", minimum=1)
+    limit = 10 if limit is None else limit
+    if limit > 100:
+        raise StripeError(400, "This value must be less than or equal to 100.", code="parameter_invalid_integer",
+                          param="limit")
+    mine = StripeObject.objects.filter(kind="checkout.session", platform=caller.platform.name,
+                                       account_id=caller.account, livemode=caller.livemode).order_by("-pk")
+    after = caller.params.get("starting_after")
+    if after:
+        anchor = mine.filter(object_id=after).first()
+        if anchor is None:
+            raise StripeError(400, f"No such checkout.session: '{after}'", code="resource_missing",
+                              param="starting_after")
+        mine = mine.filter(pk__lt=anchor.pk)
+    found = list(mine[:limit + 1])
+    return {"object": "list", "data": [expire_if_due(s).body for s in found[:limit]],
+            "has_more": len(found) > limit, "url": "/v1/checkout/sessions"}
+
+
 def session_of(caller, session_id: str) -> StripeObject:
     return expire_if_due(_owned(caller, "checkout.session", session_id, "checkout.session"))
 
