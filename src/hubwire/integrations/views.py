@@ -2,7 +2,7 @@
 own URL), and the connect / callback / disconnect / credentials actions. Views stay thin."""
 
 from django.contrib import messages as flash
-from django.http import Http404
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -153,5 +153,5 @@ def connection_events(request, key: str, token: str):
     provider = get_provider(key)
     connection = connection_for_inbound_token(provider_key=provider.key, token=token)
     if connection is None:
-        raise Http404("No such event URL")
+        return JsonResponse({"error": "no such event URL"}, status=404)
     return inbound.receive(request, provider, connection=connection)
