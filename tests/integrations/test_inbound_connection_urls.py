@@ -182,7 +182,7 @@ def test_a_form_body_that_is_not_utf8_is_a_400(base_url, texter_connection):
     assert not InboundEvent.objects.exists()
 
 
-def test_the_token_is_made_once_kept_encrypted_found_by_its_hash_and_rotated(base_url, texter_connection):
+def test_the_token_is_made_once_kept_encrypted_found_by_its_hash_and_rotated(base_url, owner, texter_connection):
     url = connection_inbound_url(connection=texter_connection)
     token = url.rstrip("/").rsplit("/", 1)[1]
     assert len(token) >= 43  # 32 random bytes, base64url
@@ -194,8 +194,10 @@ def test_the_token_is_made_once_kept_encrypted_found_by_its_hash_and_rotated(bas
     assert token not in stored and token not in stored_hash
     assert connection_for_inbound_token(provider_key="texter-test", token=token) == texter_connection
 
-    new_token = connection_inbound_token_rotate(connection=texter_connection)
+    new_token = connection_inbound_token_rotate(connection=texter_connection, actor=owner)
     assert new_token != token
+    rotated = AuditEntry.objects.get(action="inbound_url_rotated")
+    assert (rotated.subject, rotated.actor) == ("texter-test", owner)
     assert post_signed(url, sms()).status_code == 404
     new_url = connection_inbound_url(connection=Connection.objects.get(pk=texter_connection.pk))
     assert new_url.endswith(f"/{new_token}/")

@@ -11,8 +11,10 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 
+from hubwire.core.audit import audit_record
 from hubwire.integrations.models import Connection
 
 # 32 random bytes: the same strength as the inbound hooks' and invitation links' tokens.
@@ -36,11 +38,16 @@ def connection_inbound_token(*, connection: Connection) -> str:
     return connection.inbound_token
 
 
-def connection_inbound_token_rotate(*, connection: Connection) -> str:
-    """A new token; the old URL stops working at once (paste the new one at the provider)."""
+def connection_inbound_token_rotate(*, connection: Connection, actor=None) -> str:
+    """A new token; the old URL stops working at once (paste the new one at the provider).
+    No overlap as with signing secrets: whoever learnt the old URL must lose it now."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     connection.inbound_token, connection.inbound_token_hash = token, inbound_token_hash(token)
-    Connection.objects.filter(pk=connection.pk).update(inbound_token=token, inbound_token_hash=connection.inbound_token_hash)
+    with transaction.atomic():
+        Connection.objects.filter(pk=connection.pk).update(inbound_token=token,
+                                                           inbound_token_hash=connection.inbound_token_hash)
+        audit_record(workspace=connection.workspace, actor=actor, action="inbound_url_rotated",
+                     subject=connection.subject)
     return token
 
 
