@@ -119,7 +119,7 @@ def connections_for(provider, account_ref: str):
     return Connection.objects.filter(provider=provider.key, external_account_id=account_ref).select_related("workspace")
 
 
-# --- signature helpers shared by providers -----------------------------------------------------
+# --- checks shared by verifiers (the signature styles are in signatures.py) --------------------
 
 def check_timestamp(timestamp: str, tolerance: int, *, now: float | None = None) -> int:
     """An integer unix timestamp within `tolerance` seconds of now, or InboundRejected."""
