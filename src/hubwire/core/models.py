@@ -103,6 +103,7 @@ AUDIT_ACTION_WORDS = {
     "refreshed": "Authorization renewed",
     "needs_attention": "Needs attention",
     "credentials_saved": "Credentials saved",
+    "inbound_url_rotated": "Event URL replaced (the old one stopped working)",
     "time_zone_set": "Workspace time zone changed",
     "member_invited": "Team member invited",
     "member_joined": "Team member joined",

@@ -52,6 +52,10 @@ class Connection(models.Model):
     access_token_expires_at = models.DateTimeField(null=True, blank=True)
     refresh_token_expires_at = models.DateTimeField(null=True, blank=True)
     credentials = EncryptedJSONField(blank=True, help_text="API credentials the business pasted.")
+    # The secret in this connection's own event URL (inbound_urls.py): encrypted so the tab can show
+    # the URL again, and found by its SHA-256. Null until first needed (unique allows many nulls).
+    inbound_token = EncryptedTextField(blank=True)
+    inbound_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     connected_at = models.DateTimeField(null=True, blank=True)
     connected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
@@ -63,15 +64,31 @@ class Card:
     warning: str = ""
 
 
+@dataclass(frozen=True)
+class InboundRequest:
+    """A provider's webhook request as its verifier sees it. `url` is the public URL the provider
+    called (HUBWIRE_BASE_URL + path + query, never the Host header: Twilio signs it); `form` holds
+    the pairs of an application/x-www-form-urlencoded body, in order, repeats kept; `connection` is
+    set when the request came on a connection's own event URL (its pasted secrets sign it)."""
+
+    url: str
+    headers: Mapping[str, str]
+    body: bytes
+    form: tuple[tuple[str, str], ...] = ()
+    connection: Connection | None = None
+
+
 @dataclass
 class InboundDelivery:
-    """A verified provider webhook: what to store, or a response to give at once (e.g. Zoom's
-    URL validation, which wants an answer and is not an event)."""
+    """One verified event of a provider's webhook request, to store and process. A request may carry
+    several (Intuit's CloudEvents array), each with its own id and, for a batch, its own `body`
+    (the request's body when empty). `event_id` is required when the request body is empty or
+    carries several events (Google's pushes put their ids in headers)."""
 
     event_id: str = ""
     event_type: str = ""
     account_ref: str = ""
-    immediate: HttpResponse | None = None
+    body: str = ""
 
 
 class InboundRejected(Exception):
@@ -222,8 +239,20 @@ class Provider:
         """Whether a token-endpoint error means the grant is gone and the user must reconnect."""
         return error in {"invalid_grant", "invalid_token", "unauthorized_client"}
 
-    def verify_inbound(self, headers, body: bytes) -> InboundDelivery:
+    # Request headers worth keeping with each stored event for support (never credentials);
+    # Content-Type and User-Agent are always kept.
+    inbound_headers: ClassVar[tuple[str, ...]] = ()
+
+    def verify_inbound(self, request: InboundRequest) -> list[InboundDelivery] | HttpResponse:
+        """Check the request's signature before anything is stored; return its events, or a
+        response to give at once with nothing stored (e.g. Zoom's URL validation challenge), or
+        raise InboundRejected."""
         raise InboundRejected(f"{self.name} does not send events to hubwire", status=404)
+
+    def inbound_answer(self, request: InboundRequest, *, stored: int, duplicates: int) -> HttpResponse | None:
+        """The response once the request's events are stored; None answers JSON {"received": true}.
+        Twilio, for one, wants TwiML."""
+        return None
 
     def handle_event(self, event: InboundEvent) -> str:
         """Process one stored inbound event in a worker. Returns the outcome, in words."""

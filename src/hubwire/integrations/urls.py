@@ -20,4 +20,5 @@ urlpatterns = [
     path("integrations/<slug:key>/disconnect/", views.disconnect, name="disconnect"),
     path("integrations/<slug:key>/credentials/", views.credentials, name="credentials"),
     path("integrations/<slug:key>/events/", views.events, name="events"),
+    path("integrations/<slug:key>/events/<secret:token>/", views.connection_events, name="connection_events"),
 ]

@@ -2,6 +2,7 @@
 own URL), and the connect / callback / disconnect / credentials actions. Views stay thin."""
 
 from django.contrib import messages as flash
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 from hubwire.core.decorators import workspace_required
 from hubwire.core.errors import FieldError
 from hubwire.integrations import inbound, selectors
+from hubwire.integrations.inbound_urls import connection_for_inbound_token
 from hubwire.integrations.oauth import AuthorizationFailed, authorization_finish, authorization_start
 from hubwire.integrations.registry import PROVIDERS, AuthKind, get_provider
 from hubwire.integrations.services import connection_disconnect, credentials_save
@@ -141,3 +143,15 @@ def credentials(request, key: str):
 def events(request, key: str):
     """Inbound provider webhooks. Authenticated by the provider's signature, not a session."""
     return inbound.receive(request, get_provider(key))
+
+
+@csrf_exempt
+@require_POST
+def connection_events(request, key: str, token: str):
+    """Inbound webhooks on one connection's own URL: an unknown token, or one of another provider's
+    connection, is a 404 before anything is read or written."""
+    provider = get_provider(key)
+    connection = connection_for_inbound_token(provider_key=provider.key, token=token)
+    if connection is None:
+        return JsonResponse({"error": "no such event URL"}, status=404)
+    return inbound.receive(request, provider, connection=connection)

@@ -4,14 +4,14 @@ existing one connected with Connect OAuth (the generic OAuth flow, with this cla
 are made with the platform's secret key for the mode, acting as the account via `Stripe-Account`;
 the OAuth access token is kept (encrypted) but not used, as Stripe recommends."""
 
-import hmac
 import json
 import time
 
 from django.db.models import Q
 
-from hubwire.integrations.inbound import check_timestamp, connections_for, hmac_hex, json_body
+from hubwire.integrations.inbound import check_timestamp, connections_for, json_body
 from hubwire.integrations.registry import AuthKind, Card, InboundDelivery, InboundRejected, Provider, RateLimit, register
+from hubwire.integrations.signatures import hmac_hex, signatures_equal
 from hubwire.integrations.stripe.api import StripeAPI, mode_of
 
 # stripe-python's DEFAULT_TOLERANCE (providers.md §1.8).
@@ -28,7 +28,7 @@ def signature_matches(secret: str, header: str, body: bytes) -> int | None:
     if not timestamps or not candidates:
         return None
     expected = hmac_hex(secret, timestamps[0].encode() + b"." + body)
-    if any(hmac.compare_digest(expected, c) for c in candidates):
+    if any(signatures_equal(expected, c) for c in candidates):
         return int(timestamps[0]) if timestamps[0].isdigit() else None
     return None
 
@@ -186,7 +186,10 @@ class Stripe(Provider):
 
     # --- webhooks ------------------------------------------------------------------------------
 
-    def verify_inbound(self, headers, body: bytes) -> InboundDelivery:
+    inbound_headers = ("stripe-signature",)
+
+    def verify_inbound(self, request) -> list[InboundDelivery]:
+        headers, body = request.headers, request.body
         secrets = {m: self.setting(f"{m}_webhook_secret") for m in self.modes}
         secrets = {m: s for m, s in secrets.items() if s}
         if not secrets:
@@ -210,7 +213,7 @@ class Stripe(Provider):
             if modes and mode not in modes:
                 raise InboundRejected(f"a {mode}-mode event for an account connected only in "
                                       f"{', '.join(sorted(modes))} mode", status=400)
-        return InboundDelivery(event_id=event["id"], event_type=event["type"], account_ref=account)
+        return [InboundDelivery(event_id=event["id"], event_type=event["type"], account_ref=account)]
 
     def handle_event(self, event) -> str:
         from hubwire.integrations.stripe import events
