@@ -5,6 +5,7 @@ import secrets
 
 import dj_database_url
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 
 from hubwire.paths import read_or_create_secret, var_path
 
@@ -18,6 +19,13 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_days(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of days, 0 or more (0 keeps forever); it is {value!r}")
+    return int(value)
 
 
 DEBUG = env_bool("DEBUG")
@@ -85,6 +93,7 @@ INSTALLED_APPS = [
     "ninja",
     "hubwire.core",
     "hubwire.jobs",
+    "hubwire.retention",
     "hubwire.events",
     "hubwire.sync",
     "hubwire.crm",
@@ -229,7 +238,26 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-tick": {"task": "hubwire.jobs.tick", "schedule": HUBWIRE_JOBS_TICK_SECONDS},
     "integrations-keep-alive": {"task": "hubwire.integrations.keep_alive", "schedule": 3600.0},
     "webhooks-dispatch": {"task": "hubwire.webhooks.dispatch", "schedule": HUBWIRE_JOBS_TICK_SECONDS},
+    # Hourly, so each pass deletes about an hour's worth of expired rows (hubwire.retention).
+    "retention-prune": {"task": "hubwire.retention.prune", "schedule": 3600.0},
 }
+# How many days each kind of record is kept before the hourly prune deletes it; 0 keeps it forever.
+# Attempts (headers and a 2 KB response excerpt each, the bulk of the webhook tables) outlive the
+# retry schedule (about 28 hours) and the 5 days after which a failing endpoint is disabled.
+HUBWIRE_KEEP_WEBHOOK_ATTEMPTS_DAYS = env_days("HUBWIRE_KEEP_WEBHOOK_ATTEMPTS_DAYS", 30)
+# Deliveries and events: a quarter in which to notice a broken receiver and replay what it missed.
+# An event goes with its deliveries and handler runs; the accounts' activity lines stay.
+HUBWIRE_KEEP_WEBHOOK_DELIVERIES_DAYS = env_days("HUBWIRE_KEEP_WEBHOOK_DELIVERIES_DAYS", 90)
+HUBWIRE_KEEP_EVENTS_DAYS = env_days("HUBWIRE_KEEP_EVENTS_DAYS", 90)
+# Inbound provider events and inbound hook requests are also what recognises a resent duplicate:
+# keep them well past the longest provider retry window (Stripe: 3 days, providers.md §1.8).
+HUBWIRE_KEEP_INBOUND_EVENTS_DAYS = env_days("HUBWIRE_KEEP_INBOUND_EVENTS_DAYS", 30)
+HUBWIRE_KEEP_INBOUND_HOOK_REQUESTS_DAYS = env_days("HUBWIRE_KEEP_INBOUND_HOOK_REQUESTS_DAYS", 30)
+# Finished sync jobs (done or given up): a record's sync state lives on its ledger row (MeetingLink),
+# so a finished job is only the story of one pass, for the admin.
+HUBWIRE_KEEP_FINISHED_JOBS_DAYS = env_days("HUBWIRE_KEEP_FINISHED_JOBS_DAYS", 30)
+# The sandbox's call log is a test and demo aid; its page shows the last 50.
+HUBWIRE_KEEP_SANDBOX_CALLS_DAYS = env_days("HUBWIRE_KEEP_SANDBOX_CALLS_DAYS", 7)
 # Outbound webhooks to private, loopback and link-local addresses: for local receivers only. On
 # with the sandbox (make run), off otherwise; never in production (it reopens SSRF).
 HUBWIRE_WEBHOOKS_ALLOW_PRIVATE = env_bool("HUBWIRE_WEBHOOKS_ALLOW_PRIVATE", HUBWIRE_SANDBOX)

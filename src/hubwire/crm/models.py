@@ -372,7 +372,9 @@ class Activity(WorkspaceOwned):
     """The human-readable timeline of an account (and of the workspace), one line per event, written with it."""
 
     account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.CASCADE, related_name="activities")
-    event = models.OneToOneField("events.Event", on_delete=models.CASCADE, related_name="activity")
+    # The line is the account's history and outlives its event, which retention prunes.
+    event = models.OneToOneField("events.Event", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="activity")
     summary = models.CharField(max_length=300)
 
     class Meta:

@@ -129,6 +129,7 @@ class InboundEvent(DurableJob):
 
     class Meta(DurableJob.Meta):
         constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="inbound_event_once")]
+        indexes = [*DurableJob.Meta.indexes, models.Index(fields=["finished_at"])]  # for retention
 
     def perform(self) -> None:
         from hubwire.integrations.inbound import process
@@ -146,6 +147,9 @@ class MeetingSync(DurableJob):
     outcome = models.TextField(blank=True)
 
     in_transaction = False
+
+    class Meta(DurableJob.Meta):
+        indexes = [*DurableJob.Meta.indexes, models.Index(fields=["finished_at"])]  # for retention
 
     def perform(self) -> None:
         from hubwire.integrations.meetings.services import meeting_reconcile

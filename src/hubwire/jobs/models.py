@@ -20,6 +20,10 @@ class JobStatus(models.TextChoices):
     DEAD = "dead", "Gave up"
 
 
+# A job in one of these is work still to do, never history to prune.
+OPEN_STATUSES = (JobStatus.PENDING, JobStatus.RUNNING)
+
+
 class RetryLater(Exception):
     """Raised by perform() when it cannot go on yet but knows when it can (a provider's Retry-After,
     another worker holding the object). The job waits that long; it is not counted as a failure."""

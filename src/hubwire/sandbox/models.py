@@ -42,7 +42,7 @@ class Call(models.Model):
     path = models.TextField()
     status = models.PositiveSmallIntegerField()
     note = models.CharField(max_length=100, blank=True, help_text="e.g. the grant_type of a token call")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)  # retention reads the oldest first
 
 
 class Fault(models.Model):

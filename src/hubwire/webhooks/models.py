@@ -78,7 +78,8 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "next_attempt_at"]),
-                   models.Index(fields=["endpoint", "-created_at"])]
+                   models.Index(fields=["endpoint", "-created_at"]),
+                   models.Index(fields=["created_at"])]  # retention reads the oldest first
 
 
 class Attempt(models.Model):
@@ -94,6 +95,7 @@ class Attempt(models.Model):
 
     class Meta:
         ordering = ["number"]
+        indexes = [models.Index(fields=["started_at"])]  # retention reads the oldest first
 
 
 class InboundAction(models.TextChoices):
@@ -157,4 +159,5 @@ class InboundRequest(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["received_at"])]  # retention reads the oldest first
         constraints = [models.UniqueConstraint(fields=["hook", "idempotency_key"], name="inbound_idempotency_once")]
