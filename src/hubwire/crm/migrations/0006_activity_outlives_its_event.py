@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0004_milestones_contract_acceptance'),
+        ('crm', '0005_meetinglink_on_the_sync_ledger'),
         ('events', '0001_initial'),
     ]
 

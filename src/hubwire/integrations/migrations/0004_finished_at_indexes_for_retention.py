@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('crm', '0005_activity_outlives_its_event'),
-        ('integrations', '0002_meetingsync'),
+        ('integrations', '0003_connection_inbound_token'),
     ]
 
     operations = [
