@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0005_activity_outlives_its_event'),
+        ('crm', '0006_activity_outlives_its_event'),
         ('integrations', '0003_connection_inbound_token'),
     ]
 
