@@ -32,13 +32,10 @@ class Event(models.Model):
 
 @register
 class HandlerRun(DurableJob):
+    """One handler's run for one event; registry.run_handler does the work."""
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="handler_runs")
     handler = models.CharField(max_length=100)
 
     class Meta(DurableJob.Meta):
         constraints = [models.UniqueConstraint(fields=["event", "handler"], name="one_run_per_handler")]
-
-    def perform(self) -> None:
-        from hubwire.events.registry import HANDLERS
-
-        HANDLERS[self.handler](self.event)

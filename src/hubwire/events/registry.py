@@ -6,6 +6,8 @@ started later (or on another host) can find the function again.
 
 from collections.abc import Callable
 
+from hubwire.jobs.registry import job_handler
+
 ALL = "*"
 Handler = Callable[["Event"], None]  # noqa: F821
 
@@ -29,3 +31,9 @@ def on(*event_types: str, name: str):
 
 def handlers_for(event_type: str) -> list[str]:
     return list(dict.fromkeys(SUBSCRIPTIONS.get(event_type, []) + SUBSCRIPTIONS.get(ALL, [])))
+
+
+@job_handler("events.handlerrun")
+def run_handler(run) -> None:
+    """A HandlerRun row's work (events.models.HandlerRun): its handler, looked up by the stored name."""
+    HANDLERS[run.handler](run.event)

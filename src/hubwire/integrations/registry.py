@@ -17,6 +17,7 @@ from django.conf import settings
 import httpx
 
 from hubwire.integrations.http import ProviderProblem, problem_in_provider_words
+from hubwire.integrations.signals import connection_activated
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
@@ -207,11 +208,9 @@ class Provider:
         return [("Account ID", connection.external_account_id)] if connection.external_account_id else []
 
     def connected(self, connection: Connection) -> None:
-        """The connection just became active (after after_connect): pick up work that waited for it."""
-        if self.meeting_location:
-            from hubwire.integrations.meetings.services import meeting_links_resume
-
-            meeting_links_resume(workspace=connection.workspace, provider=self)
+        """The connection just became active (after after_connect): tell the features waiting for it
+        (signals.connection_activated). A provider overriding this calls super()."""
+        connection_activated.send(sender=type(self), provider=self, connection=connection)
 
     def revoke(self, connection: Connection, client: httpx.Client) -> None:
         """Revoke the connection's grant at the provider (called only when revoke_endpoint is set).

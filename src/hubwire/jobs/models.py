@@ -4,6 +4,7 @@ A job is a database row with a status and `next_attempt_at`. The broker only car
 if a message is lost, the beat tick finds the row due (or its lease expired) and enqueues it again.
 So a lost broker message delays work and never loses it. Long retries are rows waiting for their
 `next_attempt_at`, never Celery countdowns (Redis would redeliver them after its visibility timeout).
+What a job does is not on its model: its feature registers a handler for it (jobs/registry.py).
 """
 
 import random
@@ -25,7 +26,7 @@ OPEN_STATUSES = (JobStatus.PENDING, JobStatus.RUNNING)
 
 
 class RetryLater(Exception):
-    """Raised by perform() when it cannot go on yet but knows when it can (a provider's Retry-After,
+    """Raised by a job's handler when it cannot go on yet but knows when it can (a provider's Retry-After,
     another worker holding the object). The job waits that long; it is not counted as a failure."""
 
     def __init__(self, message: str, *, after_seconds: float):
@@ -47,7 +48,7 @@ class DurableJob(models.Model):
     max_attempts = 8
     base_delay_seconds = 5.0
     max_delay_seconds = 6 * 3600.0
-    # A job whose work is a remote call sets this False: its perform() writes in short transactions
+    # A job whose work is a remote call sets this False: its handler writes in short transactions
     # of its own and must be safe to repeat, instead of holding one transaction (on SQLite, the
     # database's write lock) open while it waits on a provider.
     in_transaction = True
@@ -55,11 +56,6 @@ class DurableJob(models.Model):
     class Meta:
         abstract = True
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
-
-    def perform(self) -> None:
-        """Do the work; raise to retry. Runs in one transaction with marking the row done, unless
-        `in_transaction` is False."""
-        raise NotImplementedError
 
     @property
     def final_attempt(self) -> bool:

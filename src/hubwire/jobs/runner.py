@@ -8,10 +8,15 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from hubwire.celery import app as celery_app
 from hubwire.jobs.models import DurableJob, JobStatus, RetryLater
-from hubwire.jobs.registry import JOB_MODELS
+from hubwire.jobs.registry import JOB_MODELS, handler_for, job_model
 
 log = logging.getLogger(__name__)
+
+# The worker's task that runs one row (jobs/tasks.py), sent by name: the broker message is the only
+# thing the runner and the task share.
+RUN_TASK = "hubwire.jobs.run"
 
 
 def _runnable(now) -> Q:
@@ -30,14 +35,16 @@ def claim(model: type[DurableJob], pk) -> DurableJob | None:
 
 
 def execute(label: str, pk) -> str:
-    """Run one job row if it is ours to run. Returns what happened, for logs and tests."""
-    model = JOB_MODELS[label]
+    """Run one job row if it is ours to run. Returns what happened, for logs and tests. A label with no
+    model or no handler raises UnknownJob before the row is claimed: a deploy that forgot to import a
+    handler fails loudly on every tick, and the row waits, attempts untouched, for the fixed one."""
+    model, handler = job_model(label), handler_for(label)
     job = claim(model, pk)
     if job is None:
         return "skipped"
     try:
         with transaction.atomic() if job.in_transaction else nullcontext():
-            job.perform()
+            handler(job)
             model.objects.filter(pk=pk).update(
                 status=JobStatus.DONE, finished_at=timezone.now(), locked_until=None, last_error=""
             )
@@ -68,10 +75,8 @@ def enqueue(job: DurableJob) -> None:
 
 
 def send(label: str, pk) -> None:
-    from hubwire.jobs.tasks import run_job
-
     try:
-        run_job.delay(label, pk)
+        celery_app.send_task(RUN_TASK, args=(label, pk))
     except Exception as exc:  # broker down: the row is safe, the tick will send it later
         log.warning("could not enqueue %s #%s (%s); the tick will retry", label, pk, exc)
 

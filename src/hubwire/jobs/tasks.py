@@ -4,7 +4,7 @@ from django.conf import settings
 from hubwire.jobs import runner
 
 
-@shared_task(name="hubwire.jobs.run")
+@shared_task(name=runner.RUN_TASK)
 def run_job(label: str, pk) -> str:
     return runner.execute(label, pk)
 

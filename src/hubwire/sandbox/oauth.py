@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -36,6 +37,9 @@ class OAuthServer:
     returns_refresh_on_refresh: bool = True
     access_ttl: int = 3599
     refresh_ttl: timedelta | None = timedelta(days=90)
+    # Where a lifetime is a setting (the [U] ones), its name: days, 0 for "never expires"; read at each
+    # issue, so that override_settings reaches it. Takes the place of refresh_ttl.
+    refresh_days_setting: str = ""
     token_type: str = "bearer"
     persona_domain: str = "example.com"
     extra_token_fields: dict = field(default_factory=dict)   # e.g. {"x_refresh_token_expires_in": ...}
@@ -43,6 +47,12 @@ class OAuthServer:
     revoke_answer: dict = field(default_factory=dict)
     revoke_needs_client_auth: bool = True
     invalid_token_reason: str = ""    # extra words some providers put in invalid_grant (Zoom: "Invalid Token!")
+
+    def refresh_lifetime(self) -> timedelta | None:
+        if self.refresh_days_setting:
+            days = getattr(settings, self.refresh_days_setting)
+            return timedelta(days=days) if days else None
+        return self.refresh_ttl
 
 
 SERVERS: dict[str, OAuthServer] = {}
@@ -149,10 +159,11 @@ def _issue(server: OAuthServer, *, client_id: str, scope: str, subject: dict, fa
     answer = {"access_token": access.value, "token_type": server.token_type, "expires_in": server.access_ttl,
               "scope": scope}
     if with_refresh:
+        lifetime = server.refresh_lifetime()
         refresh = Token.objects.create(server=server.key, client_id=client_id, kind=Token.REFRESH,
                                        value="sbx_rt_" + secrets.token_urlsafe(32), family=family, scope=scope,
                                        subject=subject, created_at=now,
-                                       expires_at=now + server.refresh_ttl if server.refresh_ttl else None)
+                                       expires_at=now + lifetime if lifetime else None)
         answer["refresh_token"] = refresh.value
     answer.update({k: (v(server) if callable(v) else v) for k, v in server.extra_token_fields.items()})
     return answer

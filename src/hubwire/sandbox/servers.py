@@ -3,8 +3,6 @@
 
 from datetime import timedelta
 
-from django.conf import settings
-
 from hubwire.sandbox.oauth import OAuthServer, register_server
 from hubwire.sandbox.routes import ERROR_SHAPES
 
@@ -12,7 +10,7 @@ ZOOM = register_server(OAuthServer(
     key="zoom", name="Zoom",
     authorize=("zoom.us", "/oauth/authorize"), token=("zoom.us", "/oauth/token"), revoke=("zoom.us", "/oauth/revoke"),
     revoke_style="query", client_auth=("basic",), rotates_refresh=True, access_ttl=3599,
-    refresh_ttl=timedelta(days=settings.HUBWIRE_ZOOM_REFRESH_TOKEN_DAYS), persona_domain="zoom.example",
+    refresh_days_setting="HUBWIRE_ZOOM_REFRESH_TOKEN_DAYS", persona_domain="zoom.example",
     revoke_answer={"status": "success"}, invalid_token_reason="Invalid Token!",
 ))
 
@@ -21,8 +19,8 @@ GOOGLE = register_server(OAuthServer(
     authorize=("accounts.google.com", "/o/oauth2/v2/auth"), token=("oauth2.googleapis.com", "/token"),
     revoke=("oauth2.googleapis.com", "/revoke"), revoke_style="query", client_auth=("post", "basic"),
     rotates_refresh=False, returns_refresh_on_refresh=False, access_ttl=3599, token_type="Bearer",
-    refresh_ttl=timedelta(days=settings.HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS) if settings.HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS
-    else None, persona_domain="gmail.example", revoke_needs_client_auth=False,
+    refresh_days_setting="HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS", persona_domain="gmail.example",
+    revoke_needs_client_auth=False,
 ))
 
 # Intuit: rotating refresh tokens with a 100-day idle life, realmId on the callback (providers.md §2.1).

@@ -28,6 +28,7 @@ from hubwire.core.redaction import scrub
 from hubwire.core.retry_after import retry_after_seconds
 from hubwire.webhooks import notices
 from hubwire.webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint, Source
+from hubwire.webhooks.removal import endpoint_delete
 from hubwire.webhooks.signing import signature_header
 from hubwire.webhooks.ssrf import GuardedResolver, Refused, allow_private, guarded_socket
 
@@ -257,8 +258,6 @@ def _endpoint_failed(endpoint: Endpoint, outcome: Outcome, now) -> None:
     if endpoint.pk is None:
         return  # a 410 earlier in this batch deleted the subscription
     if outcome.status == 410 and endpoint.source == Source.REST_HOOK:
-        from hubwire.webhooks.services import endpoint_delete
-
         endpoint_delete(endpoint=endpoint, why="its target answered 410 Gone (the Zap was turned off or deleted)")
         return
     if outcome.status == 410:

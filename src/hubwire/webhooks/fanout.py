@@ -8,6 +8,7 @@ from django.db import transaction
 from hubwire.webhooks.models import Delivery, Endpoint
 from hubwire.webhooks.payloads import body_for
 from hubwire.webhooks.signing import new_webhook_id
+from hubwire.webhooks.tasks import dispatch
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,6 @@ _last_wake = 0.0
 
 def wake_dispatcher() -> None:
     global _last_wake
-    from hubwire.webhooks.tasks import dispatch
-
     now = time.monotonic()
     if now - _last_wake < WAKE_EVERY:
         return

@@ -19,6 +19,7 @@ from hubwire.events import catalog
 from hubwire.webhooks.fanout import wake_dispatcher
 from hubwire.webhooks.models import Delivery, DeliveryStatus, Endpoint, Preset, Source
 from hubwire.webhooks.payloads import body_for
+from hubwire.webhooks.removal import endpoint_delete  # noqa: F401  (part of this module's interface)
 from hubwire.webhooks.signing import new_secret, new_webhook_id
 from hubwire.webhooks.ssrf import SCHEMES, url_problem
 
@@ -95,14 +96,6 @@ def endpoint_create(*, workspace, actor=None, source: str = Source.MANAGER, **da
         audit_record(workspace=workspace, action="webhook_endpoint_created", subject=endpoint.url[:200], actor=actor,
                      detail=f"{endpoint.get_preset_display()}; {', '.join(endpoint.event_types) or 'all events'}")
     return endpoint
-
-
-def endpoint_delete(*, endpoint: Endpoint, actor=None, why: str = "") -> None:
-    """Delete an endpoint with its delivery log; what was pending is never sent."""
-    with transaction.atomic():
-        audit_record(workspace=endpoint.workspace, action="webhook_endpoint_deleted", subject=endpoint.url[:200],
-                     actor=actor, detail=why)
-        endpoint.delete()
 
 
 def rest_hook_subscribe(*, workspace, target_url: str, event: str, actor=None) -> Endpoint:

@@ -23,14 +23,18 @@ class GoogleProvider(Provider):
     token_auth_method = "client_secret_post"
     revoke_client_auth = False  # POST /revoke?token=… needs no client credentials
     authorize_params = {"access_type": "offline", "prompt": "consent", "include_granted_scopes": "true"}
-    # Apps in "Testing" get refresh tokens that die after 7 days; set HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS=7 then.
-    refresh_token_lifetime = (timedelta(days=settings.HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS)
-                              if settings.HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS else None)
     expiry_warning = timedelta(days=2)
     refresh_extends_authorization = False  # a Testing app's 7 days count from consent, not from use
 
     def explain_error(self, response):
         return errors.explain(response)  # one envelope for every Google API (Calendar, Directory)
+
+    @property
+    def refresh_token_lifetime(self) -> timedelta | None:
+        # Apps in "Testing" get refresh tokens that die after 7 days; set HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS=7 then.
+        # Read when a token is stored, so that override_settings reaches it.
+        days = settings.HUBWIRE_GOOGLE_REFRESH_TOKEN_DAYS
+        return timedelta(days=days) if days else None
 
 
 @register

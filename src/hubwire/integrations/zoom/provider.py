@@ -43,12 +43,16 @@ class Zoom(Provider):
     # Granular scopes (developers.zoom.us/docs/isv/workflows/create-meeting).
     scopes = ("user:read:user", "meeting:write:meeting", "meeting:update:meeting", "meeting:delete:meeting",
               "meeting:read:meeting")
-    # Zoom's refresh-token lifetime is disputed (15 years vs ~90 days, providers.md §4.1 [U]).
-    refresh_token_lifetime = timedelta(days=settings.HUBWIRE_ZOOM_REFRESH_TOKEN_DAYS)
     # "Light" category on the Free plan: 4 requests/s per account (developers.zoom.us/docs/commerce/rate-limits).
     rate_limit = RateLimit(per_second=4, burst=4, source="developers.zoom.us/docs/commerce/rate-limits")
     meeting_location = "zoom"
     meetings = zoom_meetings
+
+    @property
+    def refresh_token_lifetime(self) -> timedelta:
+        # Zoom's refresh-token lifetime is disputed (15 years vs ~90 days, providers.md §4.1 [U]): a
+        # setting, read when a token is stored so that override_settings and a changed env reach it.
+        return timedelta(days=settings.HUBWIRE_ZOOM_REFRESH_TOKEN_DAYS)
 
     def is_invalid_grant(self, error: str, description: str) -> bool:
         # Zoom answers a used or revoked refresh token with "Invalid Token!" (devsupport.zoom.us).

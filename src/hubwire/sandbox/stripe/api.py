@@ -2,7 +2,6 @@
 account, the test-mode request rate (25/s; live 100/s), Idempotency-Key replay, `Request-Id` on
 every answer, and the routes hubwire and the providers.md contract name."""
 
-import base64
 import functools
 import hashlib
 from dataclasses import dataclass
@@ -16,8 +15,8 @@ from django.http import HttpResponse, JsonResponse
 from hubwire.sandbox import clock
 from hubwire.sandbox.models import StripeAccount, StripeGrant, StripeIdempotency, StripeRequestCount
 from hubwire.sandbox.routes import ERROR_SHAPES, route
-from hubwire.sandbox.stripe import accounts, payments
-from hubwire.sandbox.stripe.platforms import Platform, by_secret_key
+from hubwire.sandbox.stripe import accounts, onboarding, payments
+from hubwire.sandbox.stripe.platforms import Platform, by_secret_key, secret_key_of
 from hubwire.sandbox.stripe.wire import StripeError, missing, new_id, parse_form
 
 HOST = "api.stripe.com"
@@ -65,18 +64,6 @@ def _answer(handler, caller: Caller, kwargs) -> HttpResponse:
 
 
 # --- authentication and access ------------------------------------------------------------------
-
-def secret_key_of(request) -> str:
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        return header[7:].strip()
-    if header.startswith("Basic "):
-        try:
-            return base64.b64decode(header[6:]).decode().partition(":")[0]
-        except (ValueError, UnicodeDecodeError):
-            return ""
-    return ""
-
 
 def authenticate(request) -> Platform:
     key = secret_key_of(request)
@@ -211,8 +198,6 @@ def account_self(caller: Caller) -> dict:
 
 @api("POST", r"/v1/account_links")
 def account_link_create(caller: Caller) -> dict:
-    from hubwire.sandbox.stripe import onboarding
-
     p = caller.params
     for name in ("account", "type"):
         if not p.get(name):

@@ -16,7 +16,7 @@ from hubwire.sandbox.models import StripeAccount, StripeGrant, StripeObject
 from hubwire.sandbox.oauth import oauth_error, redirect_back
 from hubwire.sandbox.routes import route
 from hubwire.sandbox.stripe import accounts
-from hubwire.sandbox.stripe.platforms import by_client_id, by_secret_key
+from hubwire.sandbox.stripe.platforms import by_client_id, by_secret_key, secret_key_of
 from hubwire.sandbox.stripe.wire import new_id, parse_form
 
 HOST = "connect.stripe.com"
@@ -152,8 +152,6 @@ def authorize(request):
 
 def _platform_from_request(request):
     """connect.stripe.com takes the platform's secret key as the API does, or as client_secret."""
-    from hubwire.sandbox.stripe.api import secret_key_of
-
     return by_secret_key(secret_key_of(request) or request.POST.get("client_secret", ""))
 
 

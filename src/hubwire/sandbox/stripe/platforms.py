@@ -5,6 +5,7 @@ publishable key `pk_<mode>_sandbox_N`, the Connect client id `ca_sandbox_<mode>_
 signing secret `whsec_sandbox_<mode>_N`. hubwire's Stripe settings default to N = "hubwire" when
 the sandbox is on, so `make run` needs no keys. Its Connect webhook endpoint is hubwire's receiver."""
 
+import base64
 import re
 from dataclasses import dataclass
 
@@ -52,3 +53,17 @@ def by_secret_key(key: str) -> Platform | None:
 def by_client_id(client_id: str) -> Platform | None:
     match = _CLIENT_ID.fullmatch(client_id or "")
     return Platform(match.group(2), match.group(1) == "live") if match else None
+
+
+def secret_key_of(request) -> str:
+    """The secret key a request to the API or to connect.stripe.com carries: Bearer, or Basic with the
+    key as the user name (both as Stripe takes them)."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return header[7:].strip()
+    if header.startswith("Basic "):
+        try:
+            return base64.b64decode(header[6:]).decode().partition(":")[0]
+        except (ValueError, UnicodeDecodeError):
+            return ""
+    return ""
