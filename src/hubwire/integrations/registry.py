@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
 from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
@@ -220,6 +222,15 @@ class Provider:
     def tab_context(self, workspace) -> dict:
         return {}
 
+    def urlpatterns(self) -> list:
+        """The provider's own pages: `urlpatterns` of the `urls` module beside its provider module,
+        served under /integrations/<key>/ with names in the "integrations" namespace (see
+        integrations/urls.py); [] when its folder has none."""
+        package = type(self).__module__.rpartition(".")[0]
+        if not package or find_spec(f"{package}.urls") is None:
+            return []
+        return import_module(f"{package}.urls").urlpatterns
+
     def audit_filter(self):
         """Which audit entries the tab's "Recent activity" shows: those about this provider's connections."""
         from django.db.models import Q
@@ -254,6 +265,11 @@ PROVIDERS: dict[str, Provider] = {}
 def register(cls: type[Provider]) -> type[Provider]:
     PROVIDERS[cls.key] = cls()
     return cls
+
+
+def unregister(key: str) -> None:
+    """Forget a provider (a test-only provider once its tests are done)."""
+    PROVIDERS.pop(key, None)
 
 
 def get_provider(key: str) -> Provider:
