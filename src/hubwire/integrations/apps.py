@@ -10,3 +10,4 @@ class IntegrationsConfig(AppConfig):
         # Importing the providers registers them (registry.PROVIDERS) and their inbound-event jobs.
         from hubwire.integrations import providers  # noqa: F401
         from hubwire.integrations.meetings import handlers  # noqa: F401
+        from hubwire.integrations.meetings import panels  # noqa: F401  (the appointment page's meeting card)
