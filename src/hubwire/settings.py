@@ -3,9 +3,12 @@
 import os
 import secrets
 
+from pathlib import Path
+
 import dj_database_url
 from cryptography.fernet import Fernet
 
+from hubwire.core.app_folders import app_folders
 from hubwire.paths import read_or_create_secret, var_path
 
 
@@ -91,8 +94,12 @@ INSTALLED_APPS = [
     "hubwire.webhooks",
     "hubwire.payments",
     "hubwire.portal",
+    # Provider folders with tables of their own (an apps.py), found rather than named (core/app_folders.py).
+    *app_folders("hubwire.integrations", Path(__file__).parent / "integrations"),
     # Always installed so its tables exist in its own database; it answers only when HUBWIRE_SANDBOX is on.
     "hubwire.sandbox",
+    # Emulator folders with tables of their own, kept in the sandbox's database too (sandbox/router.py).
+    *app_folders("hubwire.sandbox", Path(__file__).parent / "sandbox"),
 ]
 
 MIDDLEWARE = [
