@@ -231,11 +231,13 @@ HUBWIRE_JOBS_TICK_SECONDS = float(os.environ.get("HUBWIRE_JOBS_TICK_SECONDS", "5
 # Shared rate-limit buckets across processes; defaults to the broker when that is Redis.
 HUBWIRE_REDIS_URL = os.environ.get("HUBWIRE_REDIS_URL") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
+# The framework's ticks; periodic work of an app or provider is declared beside its task and added
+# when beat starts (hubwire.jobs.periodic).
 CELERY_BEAT_SCHEDULE = {
     "jobs-tick": {"task": "hubwire.jobs.tick", "schedule": HUBWIRE_JOBS_TICK_SECONDS},
-    "integrations-keep-alive": {"task": "hubwire.integrations.keep_alive", "schedule": 3600.0},
     "webhooks-dispatch": {"task": "hubwire.webhooks.dispatch", "schedule": HUBWIRE_JOBS_TICK_SECONDS},
 }
+CELERY_BEAT_SCHEDULER = "hubwire.jobs.periodic:DeclaredScheduler"
 # Outbound webhooks to private, loopback and link-local addresses: for local receivers only. On
 # with the sandbox (make run), off otherwise; never in production (it reopens SSRF).
 HUBWIRE_WEBHOOKS_ALLOW_PRIVATE = env_bool("HUBWIRE_WEBHOOKS_ALLOW_PRIVATE", HUBWIRE_SANDBOX)

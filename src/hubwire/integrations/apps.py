@@ -11,3 +11,7 @@ class IntegrationsConfig(AppConfig):
         from hubwire.integrations import providers  # noqa: F401
         from hubwire.integrations.meetings import handlers  # noqa: F401
         from hubwire.integrations.meetings import panels  # noqa: F401  (the appointment page's meeting card)
+        from hubwire.integrations.registry import PROVIDERS
+
+        for provider in PROVIDERS.values():
+            provider.folder_module("tasks")  # its Celery tasks and periodic work (jobs/periodic.py), for worker and beat

@@ -222,14 +222,19 @@ class Provider:
     def tab_context(self, workspace) -> dict:
         return {}
 
-    def urlpatterns(self) -> list:
-        """The provider's own pages: `urlpatterns` of the `urls` module beside its provider module,
-        served under /integrations/<key>/ with names in the "integrations" namespace (see
-        integrations/urls.py); [] when its folder has none."""
+    def folder_module(self, name: str):
+        """The module `name` in the provider's folder (beside its provider module), imported, or None
+        when the folder has none: how the framework finds what a provider declares."""
         package = type(self).__module__.rpartition(".")[0]
-        if not package or find_spec(f"{package}.urls") is None:
-            return []
-        return import_module(f"{package}.urls").urlpatterns
+        if not package or find_spec(f"{package}.{name}") is None:
+            return None
+        return import_module(f"{package}.{name}")
+
+    def urlpatterns(self) -> list:
+        """The provider's own pages: `urlpatterns` of its folder's urls.py, served under
+        /integrations/<key>/ with names in the "integrations" namespace (integrations/urls.py)."""
+        urls = self.folder_module("urls")
+        return urls.urlpatterns if urls else []
 
     def audit_filter(self):
         """Which audit entries the tab's "Recent activity" shows: those about this provider's connections."""
