@@ -36,5 +36,5 @@ def emulator_app_labels(app_configs, **kwargs):
     return [checks.Error(f"The emulator app {config.name} is labelled {config.label!r}.",
                          hint=f"Set label = \"sandbox_{config.name.rpartition('.')[2]}\" in its AppConfig.",
                          obj=config, id="hubwire.sandbox.E001")
-            for config in apps.get_app_configs()
+            for config in app_configs or apps.get_app_configs()
             if config.name.startswith("hubwire.sandbox.") and not is_sandbox_label(config.label)]
