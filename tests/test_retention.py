@@ -23,6 +23,7 @@ from hubwire.crm.services.people import lead_create
 from hubwire.events.models import Event, HandlerRun
 from hubwire.integrations.models import InboundEvent, MeetingSync
 from hubwire.jobs.models import JobStatus
+from hubwire.jobs.periodic import beat_schedule
 from hubwire.retention.prune import BATCH_SIZE, expired_rows, oldest_ids, prune
 from hubwire.retention.registry import RETAINED, retain
 from hubwire.retention.tasks import prune_expired
@@ -219,7 +220,7 @@ def test_the_prune_command_says_per_table_what_it_would_delete(workspace):
 def test_beat_runs_the_prune_task_every_hour(workspace):
     from hubwire.celery import app
 
-    [entry] = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "hubwire.retention.prune"]
+    [entry] = [e for e in beat_schedule().values() if e["task"] == "hubwire.retention.prune"]
     assert entry["schedule"] == 3600.0
     app.loader.import_default_modules()
     assert app.tasks["hubwire.retention.prune"].name == prune_expired.name

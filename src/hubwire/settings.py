@@ -3,10 +3,13 @@
 import os
 import secrets
 
+from pathlib import Path
+
 import dj_database_url
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
+from hubwire.core.app_folders import app_folders
 from hubwire.paths import read_or_create_secret, var_path
 
 
@@ -101,8 +104,12 @@ INSTALLED_APPS = [
     "hubwire.webhooks",
     "hubwire.payments",
     "hubwire.portal",
+    # Provider folders with tables of their own (an apps.py), found rather than named (core/app_folders.py).
+    *app_folders("hubwire.integrations", Path(__file__).parent / "integrations"),
     # Always installed so its tables exist in its own database; it answers only when HUBWIRE_SANDBOX is on.
     "hubwire.sandbox",
+    # Emulator folders with tables of their own, kept in the sandbox's database too (sandbox/router.py).
+    *app_folders("hubwire.sandbox", Path(__file__).parent / "sandbox"),
 ]
 
 MIDDLEWARE = [
@@ -234,13 +241,13 @@ HUBWIRE_JOBS_TICK_SECONDS = float(os.environ.get("HUBWIRE_JOBS_TICK_SECONDS", "5
 # Shared rate-limit buckets across processes; defaults to the broker when that is Redis.
 HUBWIRE_REDIS_URL = os.environ.get("HUBWIRE_REDIS_URL") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
+# The framework's ticks; periodic work of an app or provider is declared beside its task and added
+# when beat starts (hubwire.jobs.periodic).
 CELERY_BEAT_SCHEDULE = {
     "jobs-tick": {"task": "hubwire.jobs.tick", "schedule": HUBWIRE_JOBS_TICK_SECONDS},
-    "integrations-keep-alive": {"task": "hubwire.integrations.keep_alive", "schedule": 3600.0},
     "webhooks-dispatch": {"task": "hubwire.webhooks.dispatch", "schedule": HUBWIRE_JOBS_TICK_SECONDS},
-    # Hourly, so each pass deletes about an hour's worth of expired rows (hubwire.retention).
-    "retention-prune": {"task": "hubwire.retention.prune", "schedule": 3600.0},
 }
+CELERY_BEAT_SCHEDULER = "hubwire.jobs.periodic:DeclaredScheduler"
 # How many days each kind of record is kept before the hourly prune deletes it; 0 keeps it forever.
 # Attempts (headers and a 2 KB response excerpt each, the bulk of the webhook tables) outlive the
 # retry schedule (about 28 hours) and the 5 days after which a failing endpoint is disabled.

@@ -18,6 +18,7 @@ from hubwire.core.tenancy import get_scoped, scoped
 from hubwire.crm import forms as f
 from hubwire.crm.models import Account, Activity, Message, MessageDirection, Milestone, Project
 from hubwire.crm.pages import RESOURCES, PageResource
+from hubwire.crm.panels import render_panels
 from hubwire.crm.services.common import Conflict
 from hubwire.crm.services.documents import payment_record
 from hubwire.crm.services.work import conversation_mark_read, message_post, milestone_add, milestone_complete
@@ -109,14 +110,12 @@ def object_detail(request, key: str, pk):
     context = {"r": r, "object": obj,
                "actions": [(a, a.confirm(obj) if a.confirm else "") for a in r.actions if a.available(obj)]}
     if key == "invoices":
-        from hubwire.payments.selectors import online_payment
-
         context["payment_form"] = f.PaymentForm()
-        context["online"] = online_payment(obj)
     if key == "projects":
         context["milestone_form"] = f.MilestoneForm()
     if key == "accounts":
         context["activities"] = Activity.objects.filter(account=obj)[:30]
+    context["panels"] = render_panels(request, key, obj)
     return render(request, "crm/detail.html", context)
 
 

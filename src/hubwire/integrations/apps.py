@@ -10,3 +10,8 @@ class IntegrationsConfig(AppConfig):
         # Importing the providers registers them (registry.PROVIDERS) and their inbound-event jobs.
         from hubwire.integrations import providers  # noqa: F401
         from hubwire.integrations.meetings import handlers  # noqa: F401
+        from hubwire.integrations.meetings import panels  # noqa: F401  (the appointment page's meeting card)
+        from hubwire.integrations.registry import PROVIDERS
+
+        for provider in PROVIDERS.values():
+            provider.folder_module("tasks")  # its Celery tasks and periodic work (jobs/periodic.py), for worker and beat

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
 from datetime import timedelta
 from enum import StrEnum
 from collections.abc import Mapping
@@ -264,6 +266,20 @@ class Provider:
     def tab_context(self, workspace) -> dict:
         return {}
 
+    def folder_module(self, name: str):
+        """The module `name` in the provider's folder (beside its provider module), imported, or None
+        when the folder has none: how the framework finds what a provider declares."""
+        package = type(self).__module__.rpartition(".")[0]
+        if not package or find_spec(f"{package}.{name}") is None:
+            return None
+        return import_module(f"{package}.{name}")
+
+    def urlpatterns(self) -> list:
+        """The provider's own pages: `urlpatterns` of its folder's urls.py, served under
+        /integrations/<key>/ with names in the "integrations" namespace (integrations/urls.py)."""
+        urls = self.folder_module("urls")
+        return urls.urlpatterns if urls else []
+
     def audit_filter(self):
         """Which audit entries the tab's "Recent activity" shows: those about this provider's connections."""
         from django.db.models import Q
@@ -298,6 +314,11 @@ PROVIDERS: dict[str, Provider] = {}
 def register(cls: type[Provider]) -> type[Provider]:
     PROVIDERS[cls.key] = cls()
     return cls
+
+
+def unregister(key: str) -> None:
+    """Forget a provider (a test-only provider once its tests are done)."""
+    PROVIDERS.pop(key, None)
 
 
 def get_provider(key: str) -> Provider:

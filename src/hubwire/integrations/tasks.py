@@ -11,6 +11,7 @@ from hubwire.integrations.http import ProviderError
 from hubwire.integrations.models import Connection, ConnectionStatus
 from hubwire.integrations.registry import PROVIDERS
 from hubwire.integrations.tokens import NeedsReconnect, refresh
+from hubwire.jobs.periodic import periodic
 
 log = logging.getLogger(__name__)
 
@@ -37,3 +38,8 @@ def keep_alive() -> int:
         except (ProviderError, httpx.HTTPError) as exc:
             record_failure(provider, connection, f"keeping the authorization alive: {exc}")
     return refreshed
+
+
+# Hourly is plenty against lifetimes of 90 and 100 days: a connection is renewed within the hour
+# after crossing half its life.
+periodic("integrations-keep-alive", task="hubwire.integrations.keep_alive", every=3600)

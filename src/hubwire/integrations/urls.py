@@ -1,8 +1,16 @@
-from django.urls import path
+from django.urls import include, path
 
 from hubwire.integrations import views
 from hubwire.integrations.meetings import views as meeting_views
-from hubwire.integrations.stripe import views as stripe_views
+from hubwire.integrations.registry import PROVIDERS
+
+
+def provider_routes() -> list:
+    """Each registered provider's own pages (its folder's urls.py) under /integrations/<key>/, named
+    in this namespace (e.g. integrations:stripe_onboard). They come before the generic routes below."""
+    return [path(f"integrations/{provider.key}/", include(patterns))
+            for provider in PROVIDERS.values() if (patterns := provider.urlpatterns())]
+
 
 app_name = "integrations"
 urlpatterns = [
@@ -10,10 +18,7 @@ urlpatterns = [
     path("integrations/audit/", views.audit_log, name="audit"),
     path("integrations/meetings/<int:appointment_id>/", meeting_views.meeting, name="meeting"),
     path("integrations/meetings/<int:appointment_id>/retry/", meeting_views.meeting_retry, name="meeting_retry"),
-    path("integrations/stripe/onboard/", stripe_views.onboard, name="stripe_onboard"),
-    path("integrations/stripe/onboard/<slug:mode>/link/", stripe_views.onboard_link, name="stripe_refresh"),
-    path("integrations/stripe/onboard/<slug:mode>/return/", stripe_views.onboard_return, name="stripe_return"),
-    path("integrations/stripe/refresh/", stripe_views.refresh, name="stripe_sync"),
+    *provider_routes(),
     path("integrations/<slug:key>/", views.page, name="tab"),
     path("integrations/<slug:key>/connect/", views.connect, name="connect"),
     path("integrations/<slug:key>/callback/", views.callback, name="callback"),

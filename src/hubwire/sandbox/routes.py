@@ -39,6 +39,12 @@ def route(host: str, methods: str, pattern: str, *, secret: str = ""):
     return decorator
 
 
+def remove_host(host: str) -> None:
+    """Forget every route and the error shape of `host` (an emulator a test installed, once done)."""
+    ROUTES[:] = [r for r in ROUTES if r.host != host]
+    ERROR_SHAPES.pop(host, None)
+
+
 def error_body(host: str, status: int, message: str) -> dict:
     shape = ERROR_SHAPES.get(host)
     return shape(status, message) if shape else {"error": {"code": status, "message": message}}

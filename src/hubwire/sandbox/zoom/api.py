@@ -14,10 +14,11 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from hubwire.core.strict_json import BadJson, parse_json
-from hubwire.sandbox import clock, zoom_webhooks
+from hubwire.sandbox import clock
 from hubwire.sandbox.models import ZoomDailyWrites, ZoomMeeting
 from hubwire.sandbox.oauth import bearer
 from hubwire.sandbox.routes import route
+from hubwire.sandbox.zoom import webhooks as zoom_webhooks
 
 HOST = "api.zoom.us"
 PASSWORD = re.compile(r"[A-Za-z0-9@\-_*]{1,10}")

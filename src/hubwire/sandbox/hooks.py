@@ -1,0 +1,51 @@
+"""The registry of the sandbox's test hooks (POST /sandbox/_control/<action>/, see control.py): each
+emulator declares its own actions and what `reset` must forget, in its own package, e.g.
+
+    @control_action("zoom-delete-meeting")
+    def delete_meeting(data: dict) -> dict: ...
+
+    reset_tables(ZoomMeeting, ZoomDailyWrites)
+
+An action takes the request's fields and answers a JSON-able dict; a missing or bad field may raise
+KeyError, ValueError or a model's DoesNotExist, which the control view answers as a 400."""
+
+from collections.abc import Callable
+
+Action = Callable[[dict], dict]
+
+ACTIONS: dict[str, Action] = {}
+RESET_HOOKS: list[Callable[[], None]] = []
+
+
+def control_action(name: str) -> Callable[[Action], Action]:
+    def decorator(handler: Action) -> Action:
+        if ACTIONS.get(name, handler) is not handler:
+            raise ValueError(f"The sandbox already has a control action called {name!r}.")
+        ACTIONS[name] = handler
+        return handler
+
+    return decorator
+
+
+def remove_control_action(name: str) -> None:
+    ACTIONS.pop(name, None)
+
+
+def on_reset(hook: Callable[[], None]) -> Callable[[], None]:
+    """Run `hook` when the sandbox is reset (the `reset` action)."""
+    RESET_HOOKS.append(hook)
+    return hook
+
+
+def remove_reset_hook(hook: Callable[[], None]) -> None:
+    if hook in RESET_HOOKS:
+        RESET_HOOKS.remove(hook)
+
+
+def reset_tables(*models) -> Callable[[], None]:
+    """A reset hook that empties these tables; returned for remove_reset_hook."""
+    def forget() -> None:
+        for model in models:
+            model.objects.all().delete()
+
+    return on_reset(forget)
