@@ -3,6 +3,7 @@ under /integrations/<key>/, record panels render on their records, periodic work
 schedule, emulators' routes and test hooks are served, and folders with an apps.py are apps."""
 
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -129,3 +130,20 @@ def test_every_emulator_app_label_is_routed_to_the_sandbox_database(label, datab
     assert router.db_for_write(Model(label)) == database
     assert router.allow_migrate(database, label) and not router.allow_migrate(
         {"sandbox": "default", "default": "sandbox"}[database], label)
+
+
+def test_every_provider_folder_is_found_and_the_tabs_follow_tab_order():
+    import pkgutil
+
+    import hubwire.integrations as package
+    from hubwire.integrations.providers import discover_providers
+    from hubwire.integrations.registry import PROVIDERS
+
+    folders = {type(p).__module__.split(".")[2] for p in PROVIDERS.values()}
+    with_provider = {m.name for m in pkgutil.iter_modules(package.__path__)
+                     if m.ispkg and (Path(package.__path__[0]) / m.name / "provider.py").exists()}
+    assert with_provider <= folders
+    discover_providers()  # finding them again changes nothing
+    orders = [p.tab_order for p in PROVIDERS.values()]
+    assert orders == sorted(orders)
+    assert list(PROVIDERS)[:3] == ["stripe", "portal", "quickbooks"] and list(PROVIDERS)[-1] == "webhooks"

@@ -7,11 +7,11 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self):
-        # Importing the providers registers them (registry.PROVIDERS) and their inbound-event jobs.
-        from hubwire.integrations import providers  # noqa: F401
+        from hubwire.integrations.providers import discover_providers
         from hubwire.integrations.meetings import handlers  # noqa: F401
         from hubwire.integrations.meetings import panels  # noqa: F401  (the appointment page's meeting card)
         from hubwire.integrations.registry import PROVIDERS
 
+        discover_providers()  # each folder's provider.py registers its provider
         for provider in PROVIDERS.values():
             provider.folder_module("tasks")  # its Celery tasks and periodic work (jobs/periodic.py), for worker and beat

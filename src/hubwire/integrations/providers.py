@@ -1,10 +1,20 @@
-"""Importing this registers every provider, in the order of the Integrations page's tabs."""
+"""Finding the providers: every folder of this package with a provider.py is imported, which
+registers its Provider (registry.register). Nothing lists them, so a new provider is a folder.
+The Integrations page shows them in the order of each class's `tab_order`."""
 
-from hubwire.integrations.stripe import provider as _stripe  # noqa: F401
-from hubwire.integrations.portal import provider as _portal  # noqa: F401
-from hubwire.integrations.quickbooks import provider as _quickbooks  # noqa: F401
-from hubwire.integrations.google_calendar import provider as _google_calendar  # noqa: F401
-from hubwire.integrations.zoom import provider as _zoom  # noqa: F401
-from hubwire.integrations.google_workspace import provider as _google_workspace  # noqa: F401
-from hubwire.integrations.twilio import provider as _twilio  # noqa: F401
-from hubwire.integrations.webhooks import provider as _webhooks  # noqa: F401
+import pkgutil
+from importlib import import_module
+from importlib.util import find_spec
+
+import hubwire.integrations as package
+from hubwire.integrations.registry import PROVIDERS
+
+
+def discover_providers() -> None:
+    for folder in pkgutil.iter_modules(package.__path__):
+        name = f"{package.__name__}.{folder.name}.provider"
+        if folder.ispkg and find_spec(name) is not None:
+            import_module(name)
+    ordered = sorted(PROVIDERS.values(), key=lambda provider: (provider.tab_order, provider.key))
+    PROVIDERS.clear()
+    PROVIDERS.update((provider.key, provider) for provider in ordered)

@@ -104,6 +104,7 @@ class Provider:
     key: ClassVar[str]
     name: ClassVar[str]
     tab_label: ClassVar[str] = ""
+    tab_order: ClassVar[int] = 100  # where its tab stands on the Integrations page (lowest first)
     summary: ClassVar[str] = ""
     auth_kind: ClassVar[AuthKind] = AuthKind.NONE
     modes: ClassVar[tuple[str, ...]] = ("",)

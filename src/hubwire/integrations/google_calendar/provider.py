@@ -40,6 +40,7 @@ class GoogleProvider(Provider):
 @register
 class GoogleCalendar(GoogleProvider):
     key = "google_calendar"
+    tab_order = 40
     name = "Google Calendar"
     tab_label = "Google Calendar"
     summary = "Two-way appointment sync with Google Calendar; “Google Meet” as the location adds a Meet link."

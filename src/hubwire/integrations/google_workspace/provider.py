@@ -8,6 +8,7 @@ from hubwire.integrations.registry import RateLimit, register
 @register
 class GoogleWorkspace(GoogleProvider):
     key = "google_workspace"
+    tab_order = 60
     name = "Google Workspace"
     tab_label = "Google Workspace"
     summary = "Provision and manage team email accounts and groups on your domain (needs a super admin)."

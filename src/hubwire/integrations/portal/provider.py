@@ -10,6 +10,7 @@ from hubwire.integrations.registry import AuthKind, Card, Provider, register
 @register
 class ClientPortal(Provider):
     key = "portal"
+    tab_order = 20
     name = "Client Portal"
     tab_label = "Client Portal"
     summary = ("Give clients at accounts like ACME Creative Agency a secure login to view projects, invoices, "

@@ -10,6 +10,7 @@ from hubwire.integrations.registry import AuthKind, CredentialField, Provider, R
 @register
 class QuickBooks(Provider):
     key = "quickbooks"
+    tab_order = 30
     name = "QuickBooks"
     tab_label = "QuickBooks"
     summary = "Sync invoices and customer records to QuickBooks Online, on demand and on a schedule."

@@ -36,6 +36,7 @@ def signature_matches(secret: str, header: str, body: bytes) -> int | None:
 @register
 class Stripe(Provider):
     key = "stripe"
+    tab_order = 10
     name = "Stripe"
     tab_label = "Stripe"
     summary = "Accept online payments on invoices by linking your Stripe account, in test or live mode."

@@ -8,6 +8,7 @@ from hubwire.integrations.twilio import errors
 @register
 class Twilio(Provider):
     key = "twilio"
+    tab_order = 70
     name = "SMS / Twilio"
     tab_label = "SMS"
     summary = "Send text messages to contacts with templates and a live character counter; see replies."

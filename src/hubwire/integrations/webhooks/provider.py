@@ -10,6 +10,7 @@ from hubwire.integrations.registry import AuthKind, Card, Provider, register
 @register
 class Webhooks(Provider):
     key = "webhooks"
+    tab_order = 80
     name = "Webhooks"
     tab_label = "Webhooks"
     summary = ("Connect your CRM with tools like Zapier, Make, Slack, or any service that accepts HTTP requests: "

@@ -31,6 +31,7 @@ def url_validation_answer(secret: str, plain_token: str) -> dict:
 @register
 class Zoom(Provider):
     key = "zoom"
+    tab_order = 50
     name = "Zoom"
     tab_label = "Zoom"
     summary = "Auto-create Zoom meeting links when you book appointments with “Zoom” as the location type."
