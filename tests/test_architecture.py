@@ -28,10 +28,7 @@ SANDBOX = "hubwire.sandbox"
 ALLOWED_CYCLE_EDGES = {
     # InboundEvent.perform and MeetingSync.perform: their handlers move to inbound.py and
     # meetings/services.py with @job_handler, and models.py stops importing them.
-    ("hubwire/integrations/models.py", "hubwire/integrations/inbound.py"),
     ("hubwire/integrations/models.py", "hubwire/integrations/meetings/services.py"),
-    # tokens.authorized_client refreshes through oauth, and oauth reads the account through tokens.
-    ("hubwire/integrations/oauth.py", "hubwire/integrations/tokens.py"),
 }
 
 # Names settings.py and urls.py give Django to load by name (INSTALLED_APPS, DATABASE_ROUTERS,

@@ -22,6 +22,7 @@ from hubwire.core.strict_json import BadJson, parse_json
 from hubwire.core.text import text_problem
 from hubwire.integrations.models import Connection, InboundEvent
 from hubwire.integrations.registry import PROVIDERS, InboundDelivery, InboundRejected, InboundRequest
+from hubwire.jobs.registry import job_handler
 from hubwire.jobs.runner import enqueue
 
 log = logging.getLogger(__name__)
@@ -105,8 +106,9 @@ def _store(rows: list[InboundEvent]) -> int:
     return duplicates
 
 
+@job_handler(InboundEvent)
 def process(event: InboundEvent) -> None:
-    """Runs in a worker (InboundEvent.perform), inside the job's transaction."""
+    """Runs in a worker, inside the job's transaction."""
     provider = PROVIDERS[event.provider]
     event.outcome = provider.handle_event(event)[:2000]
     InboundEvent.objects.filter(pk=event.pk).update(outcome=event.outcome)

@@ -131,11 +131,6 @@ class InboundEvent(DurableJob):
         constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="inbound_event_once")]
         indexes = [*DurableJob.Meta.indexes, models.Index(fields=["finished_at"])]  # for retention
 
-    def perform(self) -> None:
-        from hubwire.integrations.inbound import process
-
-        process(self)
-
 
 @register
 class MeetingSync(DurableJob):
