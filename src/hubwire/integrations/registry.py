@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from django.http import HttpResponse
 
     from hubwire.integrations.models import Connection, InboundEvent
+    from hubwire.sync.rules import ScheduleSpec
 
 
 class AuthKind(StrEnum):
@@ -116,6 +117,8 @@ class Provider:
     # and the module speaking its meetings API (meeting_fields, create, get, find, update, delete).
     meeting_location: ClassVar[str] = ""
     meetings: ClassVar[object | None] = None
+    # Periodic work for each connected workspace (sync.rules.ScheduleSpec), created when it connects.
+    schedules: ClassVar[tuple[ScheduleSpec, ...]] = ()
     # A provider with its own tab content (e.g. Webhooks, which has no connection): the template
     # included in its tab, given `tab_context(workspace)` as `tab`.
     tab_template: ClassVar[str] = ""
@@ -175,6 +178,9 @@ class Provider:
 
     def connected(self, connection: Connection) -> None:
         """The connection just became active (after after_connect): pick up work that waited for it."""
+        from hubwire.sync.schedules import schedules_declare
+
+        schedules_declare(workspace=connection.workspace, provider=self.key, specs=self.schedules)
         if self.meeting_location:
             from hubwire.integrations.meetings.services import meeting_links_resume
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from hubwire.integrations import views
 from hubwire.integrations.meetings import views as meeting_views
@@ -8,6 +8,7 @@ app_name = "integrations"
 urlpatterns = [
     path("integrations/", views.page, name="page"),
     path("integrations/audit/", views.audit_log, name="audit"),
+    path("integrations/sync/", include("hubwire.sync.urls")),
     path("integrations/meetings/<int:appointment_id>/", meeting_views.meeting, name="meeting"),
     path("integrations/meetings/<int:appointment_id>/retry/", meeting_views.meeting_retry, name="meeting_retry"),
     path("integrations/stripe/onboard/", stripe_views.onboard, name="stripe_onboard"),

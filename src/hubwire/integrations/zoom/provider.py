@@ -14,6 +14,7 @@ from hubwire.integrations.registry import AuthKind, InboundDelivery, InboundReje
 from hubwire.integrations.meetings.services import meeting_deleted_at_provider
 from hubwire.integrations.services import connection_deauthorized
 from hubwire.integrations.zoom import meetings as zoom_meetings
+from hubwire.sync.rules import Every, ScheduleSpec
 
 # Zoom does not say how stale a signed request may be; 5 minutes, as providers.md §9 advises [U].
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -49,6 +50,7 @@ class Zoom(Provider):
     rate_limit = RateLimit(per_second=4, burst=4, source="developers.zoom.us/docs/commerce/rate-limits")
     meeting_location = "zoom"
     meetings = zoom_meetings
+    schedules = (ScheduleSpec("meetings.resume_waiting", "Resume meeting links waiting for Zoom", Every(minutes=30)),)
 
     def is_invalid_grant(self, error: str, description: str) -> bool:
         # Zoom answers a used or revoked refresh token with "Invalid Token!" (devsupport.zoom.us).
