@@ -122,6 +122,9 @@ def meeting_reconcile(*, appointment_id: int, final_attempt: bool = False) -> st
     link = MeetingLink.objects.select_related("appointment", "workspace").filter(appointment_id=appointment_id).first()
     if link is None:
         return "no meeting wanted"
+    host = meeting_wanted_from(link.appointment)
+    if link.status == MeetingLinkStatus.REMOVED and host is not None and host.key == link.provider:
+        return "the meeting was deleted at the provider; waiting for the user to press Retry"  # not a pass
     with leased(link), sync_run(workspace=link.workspace, provider=link.provider, what=MeetingLink.KIND,
                                 trigger=link.requested_by) as run:
         return _bring_in_step(link, final_attempt, run)
@@ -132,8 +135,6 @@ def _bring_in_step(link: MeetingLink, final_attempt: bool, run: SyncRun) -> str:
     host = meeting_wanted_from(appointment)
     wanted = host is not None and host.key == provider.key
     has_meeting = bool(link.external_id or link.create_started_at)
-    if wanted and link.status == MeetingLinkStatus.REMOVED:
-        return "the meeting was deleted at the provider; waiting for the user to press Retry"
     if not wanted and not has_meeting:
         return _forget(link)
     connection = connection_of(link.workspace, provider, mode="")
