@@ -1,4 +1,5 @@
-"""One ledger row per pair (local object, provider object): architecture.md, "Syncing with a provider".
+"""The sync app's tables. The ledger: one row per pair (local object, provider object), architecture.md,
+"Syncing with a provider"; then cursors, schedules (and the job row of each due slot), and sync runs.
 
 A row is keyed on (workspace, provider, kind) rather than on a Connection row, because the pair exists
 before the connection may: an appointment booked on Zoom before Zoom is connected waits in the ledger for
@@ -12,6 +13,7 @@ from django.utils import timezone
 from hubwire.core.models import Workspace
 from hubwire.jobs.models import DurableJob
 from hubwire.jobs.registry import register
+from hubwire.sync.rules import Rule, rule_of
 
 
 class SyncStatus(models.TextChoices):
@@ -117,16 +119,15 @@ class Schedule(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["workspace", "provider", "name"], name="sync_one_schedule_per_name")]
+        constraints = [models.UniqueConstraint(fields=["workspace", "provider", "name"],
+                                               name="sync_one_schedule_per_name")]
         indexes = [models.Index(fields=["enabled", "next_run_at"], name="sync_schedules_due")]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.name} (next {self.next_run_at:%Y-%m-%d %H:%M} UTC)"
 
     @property
-    def rule(self):
-        from hubwire.sync.rules import rule_of
-
+    def rule(self) -> Rule:
         return rule_of(self)
 
 

@@ -1,8 +1,8 @@
 """Keeping each appointment's online meeting in step with the appointment.
 
 Any change to an appointment (booked, moved, edited, cancelled), a Retry, a (re)connection or the
-provider's schedule queues a MeetingSync job; the job compares what the appointment wants with what the provider last
-accepted and makes only the calls needed. It is state-based, so running it twice, or after a crash
+provider's schedule queues a MeetingSync job; the job compares what the appointment wants with what
+the provider last accepted and makes only the calls needed. It is state-based, so running it twice, or after a crash
 half-way, converges on the same meeting. The link is a row of the sync ledger (hubwire.sync), whose
 algorithm does the rest: a lease so two jobs for one appointment never race to create two meetings,
 a create that may have happened unseen (a timeout) found again by its marker before anything is
@@ -104,7 +104,9 @@ def meeting_links_resume_waiting(*, workspace, provider: Provider) -> str:
     links = MeetingLink.objects.filter(workspace=workspace, provider=provider.key, status=MeetingLinkStatus.PENDING) \
         .exclude(appointment_id__in=queued)
     count = _request_all(links, trigger=Trigger.SCHEDULE)
-    return f"Queued {count} waiting meeting link{'s' if count != 1 else ''}." if count else "No meeting link was waiting."
+    if not count:
+        return "No meeting link was waiting."
+    return f"Queued {count} waiting meeting link{'s' if count != 1 else ''}."
 
 
 def _request_all(links, *, trigger: Trigger) -> int:
@@ -142,7 +144,8 @@ def _bring_in_step(link: MeetingLink, final_attempt: bool, run: SyncRun) -> str:
         return _not_connected(link, provider, connection, run, deleting=not wanted)
     try:
         with authorized_client(provider, connection) as client:
-            outcome = _keep(link, appointment, provider, client, run) if wanted else _remove(link, provider, client, run)
+            outcome = (_keep(link, appointment, provider, client, run) if wanted
+                       else _remove(link, provider, client, run))
     except NeedsReconnect as exc:
         _failed(link, run, str(exc))
         return f"failed: {exc}"
