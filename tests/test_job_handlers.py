@@ -69,13 +69,10 @@ def test_an_unknown_label_is_named(run):
         runner.execute("events.nosuchjob", run.pk)
 
 
-def test_a_model_that_still_carries_perform_keeps_working_until_its_handler_is_registered(run, monkeypatch):
-    # InboundEvent and MeetingSync still do, until their modules register handlers.
-    monkeypatch.delitem(registry.JOB_HANDLERS, LABEL)
-    performed = []
-    monkeypatch.setattr(HandlerRun, "perform", lambda self: performed.append(self.pk), raising=False)
-    assert runner.execute(LABEL, run.pk) == "done"
-    assert performed == [run.pk]
+def test_no_job_model_carries_its_work():
+    # Every job's work is registered by name in its feature's module; the models hold data and policy.
+    assert not [label for label, model in registry.JOB_MODELS.items() if hasattr(model, "perform")]
+    assert set(registry.JOB_HANDLERS) == set(registry.JOB_MODELS)
 
 
 def test_the_startup_check_names_a_job_without_handler_and_a_handler_without_job(monkeypatch):

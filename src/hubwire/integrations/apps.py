@@ -8,6 +8,7 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self):
         from hubwire.integrations.providers import discover_providers
+        from hubwire.integrations.meetings import sync_hooks  # noqa: F401  (meetings on the sync panel)
         from hubwire.integrations.meetings import handlers  # noqa: F401
         from hubwire.integrations.meetings import panels  # noqa: F401  (the appointment page's meeting card)
         from hubwire.integrations.registry import PROVIDERS

@@ -145,9 +145,3 @@ class MeetingSync(DurableJob):
 
     class Meta(DurableJob.Meta):
         indexes = [*DurableJob.Meta.indexes, models.Index(fields=["finished_at"])]  # for retention
-
-    def perform(self) -> None:
-        from hubwire.integrations.meetings.services import meeting_reconcile
-
-        outcome = meeting_reconcile(appointment_id=self.appointment_id, final_attempt=self.final_attempt)
-        MeetingSync.objects.filter(pk=self.pk).update(outcome=outcome[:2000])

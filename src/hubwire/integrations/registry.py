@@ -20,11 +20,13 @@ import httpx
 
 from hubwire.integrations.http import ProviderProblem, problem_in_provider_words
 from hubwire.integrations.signals import connection_activated
+from hubwire.sync.schedules import schedules_declare
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
 
     from hubwire.integrations.models import Connection, InboundEvent
+    from hubwire.sync.rules import ScheduleSpec
 
 
 class AuthKind(StrEnum):
@@ -142,6 +144,8 @@ class Provider:
     # and the module speaking its meetings API (meeting_fields, create, get, find, update, delete).
     meeting_location: ClassVar[str] = ""
     meetings: ClassVar[object | None] = None
+    # Periodic work for each connected workspace (sync.rules.ScheduleSpec), created when it connects.
+    schedules: ClassVar[tuple[ScheduleSpec, ...]] = ()
     # A provider with its own tab content (e.g. Webhooks, which has no connection): the template
     # included in its tab, given `tab_context(workspace)` as `tab`.
     tab_template: ClassVar[str] = ""
@@ -211,8 +215,10 @@ class Provider:
         return [("Account ID", connection.external_account_id)] if connection.external_account_id else []
 
     def connected(self, connection: Connection) -> None:
-        """The connection just became active (after after_connect): tell the features waiting for it
-        (signals.connection_activated). A provider overriding this calls super()."""
+        """The connection just became active (after after_connect): its schedules are set up, and the
+        features waiting for it are told (signals.connection_activated). A provider overriding this
+        calls super()."""
+        schedules_declare(workspace=connection.workspace, provider=self.key, specs=self.schedules)
         connection_activated.send(sender=type(self), provider=self, connection=connection)
 
     def revoke(self, connection: Connection, client: httpx.Client) -> None:

@@ -68,14 +68,12 @@ def alerts(workspace) -> list[tuple[str, str]]:
 
 
 def meeting_summary(workspace, provider) -> dict | None:
-    """For a meeting-hosting provider's tab: how many links are ready or pending, and the ones
-    that need someone (failed, or deleted at the provider)."""
+    """For a meeting-hosting provider's tab: how many links are ready or pending (the ones that need
+    someone, failed or deleted at the provider, are on the shared sync panel with a Retry each)."""
     if not provider.meeting_location:
         return None
     links = MeetingLink.objects.filter(workspace=workspace, provider=provider.key)
     return {
         "ready": links.filter(status=MeetingLinkStatus.READY).count(),
         "pending": links.filter(status=MeetingLinkStatus.PENDING).count(),
-        "attention": list(links.filter(status__in=[MeetingLinkStatus.FAILED, MeetingLinkStatus.REMOVED])
-                          .select_related("appointment").order_by("appointment__start")[:20]),
     }

@@ -16,6 +16,7 @@ app_name = "integrations"
 urlpatterns = [
     path("integrations/", views.page, name="page"),
     path("integrations/audit/", views.audit_log, name="audit"),
+    path("integrations/sync/", include("hubwire.sync.urls")),
     path("integrations/meetings/<int:appointment_id>/", meeting_views.meeting, name="meeting"),
     path("integrations/meetings/<int:appointment_id>/retry/", meeting_views.meeting_retry, name="meeting_retry"),
     *provider_routes(),

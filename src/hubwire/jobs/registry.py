@@ -57,12 +57,10 @@ def job_model(label: str) -> type[models.Model]:
 
 
 def handler_for(label: str) -> JobHandler:
-    """The registered handler of a job model; a model still carrying its own perform() keeps working
-    through it until its handler is registered in its feature's module."""
+    """The registered handler of a job model."""
     if label in JOB_HANDLERS:
         return JOB_HANDLERS[label]
-    if callable(getattr(job_model(label), "perform", None)):
-        return lambda job: job.perform()
+    job_model(label)  # an unknown label says so first
     raise UnknownJob(f"no handler is registered for job {label!r}: decorate the function that does its work "
                      f"with @job_handler({label!r}) in a module its app imports when it is ready")
 

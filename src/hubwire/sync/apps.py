@@ -5,3 +5,7 @@ class SyncConfig(AppConfig):
     name = "hubwire.sync"
     label = "sync"
     verbose_name = "Sync with providers"
+
+    def ready(self):
+        # Registers the tick hook that turns due schedules into job rows, in every process that ticks.
+        from hubwire.sync import schedules  # noqa: F401

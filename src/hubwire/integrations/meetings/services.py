@@ -1,12 +1,13 @@
 """Keeping each appointment's online meeting in step with the appointment.
 
-Any change to an appointment (booked, moved, edited, cancelled), a Retry, or a (re)connection
-queues a MeetingSync job; the job compares what the appointment wants with what the provider last
-accepted and makes only the calls needed. It is state-based, so running it twice, or after a crash
+Any change to an appointment (booked, moved, edited, cancelled), a Retry, a (re)connection or the
+provider's schedule queues a MeetingSync job; the job compares what the appointment wants with what
+the provider last accepted and makes only the calls needed. It is state-based, so running it twice, or after a crash
 half-way, converges on the same meeting. The link is a row of the sync ledger (hubwire.sync), whose
 algorithm does the rest: a lease so two jobs for one appointment never race to create two meetings,
 a create that may have happened unseen (a timeout) found again by its marker before anything is
-created anew, and only changed fields sent."""
+created anew, and only changed fields sent. Each pass is recorded as a sync run (hubwire.sync.runs)
+started by what asked for it (the link's `requested_by`), so the provider's tab shows it."""
 
 from __future__ import annotations
 
@@ -28,9 +29,11 @@ from hubwire.integrations.registry import PROVIDERS, Provider
 from hubwire.integrations.selectors import connection_of
 from hubwire.integrations.tokens import NeedsReconnect, authorized_client
 from hubwire.jobs.models import JobStatus, RetryLater
+from hubwire.jobs.registry import job_handler
 from hubwire.jobs.runner import enqueue
 from hubwire.sync.ledger import changed_fields, create_once, in_step, leased, new_marker, record_save as _save
-from hubwire.sync.models import MatchedBy
+from hubwire.sync.models import MatchedBy, SyncRun, Trigger
+from hubwire.sync.runs import sync_run
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +50,11 @@ def meeting_wanted_from(appointment: Appointment) -> Provider | None:
 
 # --- requests: in the caller's transaction, no provider calls ------------------------------------
 
-def meeting_link_request(*, appointment: Appointment, retry: bool = False) -> MeetingLink | None:
+def meeting_link_request(*, appointment: Appointment, retry: bool = False,
+                         trigger: Trigger = Trigger.CHANGE) -> MeetingLink | None:
     """Queue a MeetingSync for this appointment if it has or wants a meeting (sent after commit).
-    `retry` is the user asking again after a failure or a meeting deleted at the provider."""
+    `retry` is asking again after a failure or a meeting deleted at the provider; `trigger` is
+    what the queued pass is recorded as started by."""
     host = meeting_wanted_from(appointment)
     with transaction.atomic():
         link = MeetingLink.objects.select_for_update().filter(appointment=appointment).first()
@@ -57,7 +62,7 @@ def meeting_link_request(*, appointment: Appointment, retry: bool = False) -> Me
             if host is None:
                 return None
             link = MeetingLink.objects.create(workspace_id=appointment.workspace_id, appointment=appointment,
-                                              provider=host.key, marker=new_marker(),
+                                              provider=host.key, marker=new_marker(), requested_by=trigger,
                                               reason=f"Creating the {host.name} meeting…")
         elif host is not None and host.key == link.provider:
             if retry or link.status == MeetingLinkStatus.FAILED:
@@ -66,6 +71,8 @@ def meeting_link_request(*, appointment: Appointment, retry: bool = False) -> Me
                 return link  # already in step: nothing to send (Zoom counts every write against 100 a day)
         elif link.external_id or link.create_started_at:
             _save(link, reason=f"Deleting the {PROVIDERS[link.provider].name} meeting…")
+        if link.requested_by != trigger:
+            _save(link, requested_by=trigger)
         _queue(appointment)
     return link
 
@@ -84,9 +91,29 @@ def meeting_links_resume(*, workspace, provider: Provider) -> int:
     """After (re)connecting: try again every link of this provider that is waiting or failed."""
     links = MeetingLink.objects.filter(workspace=workspace, provider=provider.key,
                                        status__in=[MeetingLinkStatus.PENDING, MeetingLinkStatus.FAILED])
+    return _request_all(links, trigger=Trigger.CONNECT)
+
+
+def meeting_links_resume_waiting(*, workspace, provider: Provider) -> str:
+    """The provider's periodic pass: queue every link still waiting (pending) with no job on its way,
+    e.g. one whose pass found the provider unreachable for good. A link with a job already waiting
+    (until Zoom's daily limit resets, say) keeps that job's time; failed links wait for a person."""
+    connection = connection_of(workspace, provider, mode="")
+    if connection is None or connection.status != ConnectionStatus.ACTIVE:
+        return f"Nothing to do while {provider.name} is not connected."
+    queued = MeetingSync.objects.filter(status__in=[JobStatus.PENDING, JobStatus.RUNNING]).values("appointment_id")
+    links = MeetingLink.objects.filter(workspace=workspace, provider=provider.key, status=MeetingLinkStatus.PENDING) \
+        .exclude(appointment_id__in=queued)
+    count = _request_all(links, trigger=Trigger.SCHEDULE)
+    if not count:
+        return "No meeting link was waiting."
+    return f"Queued {count} waiting meeting link{'s' if count != 1 else ''}."
+
+
+def _request_all(links, *, trigger: Trigger) -> int:
     count = 0
     for link in links.select_related("appointment"):
-        meeting_link_request(appointment=link.appointment, retry=True)
+        meeting_link_request(appointment=link.appointment, retry=True, trigger=trigger)
         count += 1
     return count
 
@@ -98,35 +125,38 @@ def meeting_reconcile(*, appointment_id: int, final_attempt: bool = False) -> st
     link = MeetingLink.objects.select_related("appointment", "workspace").filter(appointment_id=appointment_id).first()
     if link is None:
         return "no meeting wanted"
-    with leased(link):
-        return _bring_in_step(link, final_attempt)
+    host = meeting_wanted_from(link.appointment)
+    if link.status == MeetingLinkStatus.REMOVED and host is not None and host.key == link.provider:
+        return "the meeting was deleted at the provider; waiting for the user to press Retry"  # not a pass
+    with leased(link), sync_run(workspace=link.workspace, provider=link.provider, what=MeetingLink.KIND,
+                                trigger=link.requested_by) as run:
+        return _bring_in_step(link, final_attempt, run)
 
 
-def _bring_in_step(link: MeetingLink, final_attempt: bool) -> str:
+def _bring_in_step(link: MeetingLink, final_attempt: bool, run: SyncRun) -> str:
     appointment, provider = link.appointment, PROVIDERS[link.provider]
     host = meeting_wanted_from(appointment)
     wanted = host is not None and host.key == provider.key
     has_meeting = bool(link.external_id or link.create_started_at)
-    if wanted and link.status == MeetingLinkStatus.REMOVED:
-        return "the meeting was deleted at the provider; waiting for the user to press Retry"
     if not wanted and not has_meeting:
         return _forget(link)
     connection = connection_of(link.workspace, provider, mode="")
     if connection is None or connection.status != ConnectionStatus.ACTIVE:
-        return _not_connected(link, provider, connection, deleting=not wanted)
+        return _not_connected(link, provider, connection, run, deleting=not wanted)
     try:
         with authorized_client(provider, connection) as client:
-            outcome = _keep(link, appointment, provider, client) if wanted else _remove(link, provider, client)
+            outcome = (_keep(link, appointment, provider, client, run) if wanted
+                       else _remove(link, provider, client, run))
     except NeedsReconnect as exc:
-        _save(link, status=MeetingLinkStatus.FAILED, reason=str(exc))
+        _failed(link, run, str(exc))
         return f"failed: {exc}"
     except (ProviderError, httpx.HTTPError) as exc:
-        return _call_failed(link, provider, connection, exc, final_attempt=final_attempt, deleting=not wanted)
+        return _call_failed(link, provider, connection, exc, run, final_attempt=final_attempt, deleting=not wanted)
     record_success(connection)
     return outcome
 
 
-def _keep(link: MeetingLink, appointment: Appointment, provider: Provider, client: httpx.Client) -> str:
+def _keep(link: MeetingLink, appointment: Appointment, provider: Provider, client: httpx.Client, run: SyncRun) -> str:
     api = provider.meetings
     fields = api.meeting_fields(appointment, link.marker)
     outcome = "in step"
@@ -139,26 +169,34 @@ def _keep(link: MeetingLink, appointment: Appointment, provider: Provider, clien
         meeting, outcome = made.remote, made.outcome("meeting")
         _save(link, external_id=meeting.meeting_id, join_url=meeting.join_url, start_url=meeting.start_url,
               passcode=meeting.passcode, synced=made.synced, create_started_at=None, matched_by=MatchedBy.CREATED)
+        run.created += 1
     changes = changed_fields(link, fields)
     if changes:
         try:
             api.update(provider, client, link.meeting_id, changes)
         except MeetingGone:
-            return _removed(link, provider, f"The {provider.name} meeting was deleted in {provider.name}, so it "
-                                            "could not be moved. Press Retry to create a new one.")
+            outcome = _removed(link, provider, f"The {provider.name} meeting was deleted in {provider.name}, so it "
+                                               "could not be moved. Press Retry to create a new one.")
+            run.failed_record(link, link.reason)
+            return outcome
         _save(link, synced={**link.synced, **changes})
-        outcome = "updated" if outcome == "in step" else f"{outcome}, then updated"
+        if outcome == "in step":
+            run.updated += 1
+            outcome = "updated"
+        else:
+            outcome = f"{outcome}, then updated"
     _ready(link, provider)
     return outcome
 
 
-def _remove(link: MeetingLink, provider: Provider, client: httpx.Client) -> str:
+def _remove(link: MeetingLink, provider: Provider, client: httpx.Client, run: SyncRun) -> str:
     meeting_id = link.external_id
     if not meeting_id and link.create_started_at:
         found = provider.meetings.find(provider, client, link.marker)
         meeting_id = found.meeting_id if found else ""
     if meeting_id:
         provider.meetings.delete(provider, client, meeting_id)
+        run.removed += 1
     _forget(link)
     return f"deleted meeting {meeting_id}" if meeting_id else "no meeting had been made"
 
@@ -189,7 +227,13 @@ def _removed(link: MeetingLink, provider: Provider, why: str) -> str:
     return f"removed: {why}"
 
 
-def _not_connected(link: MeetingLink, provider: Provider, connection: Connection | None, *, deleting: bool) -> str:
+def _failed(link: MeetingLink, run: SyncRun, why: str) -> None:
+    _save(link, status=MeetingLinkStatus.FAILED, reason=why)
+    run.failed_record(link, why)
+
+
+def _not_connected(link: MeetingLink, provider: Provider, connection: Connection | None, run: SyncRun, *,
+                   deleting: bool) -> str:
     reconnect = connection is not None and connection.status == ConnectionStatus.NEEDS_ATTENTION
     if deleting:
         why = (f"{provider.name} is not connected, so meeting {link.external_id or '(unconfirmed)'} could not be "
@@ -201,12 +245,15 @@ def _not_connected(link: MeetingLink, provider: Provider, connection: Connection
     else:
         why = (f"{provider.name} is not connected. Connect {provider.name} on the Integrations page and the "
                "meeting link is created automatically.")
-    status = MeetingLinkStatus.FAILED if (deleting or reconnect) else MeetingLinkStatus.PENDING
-    _save(link, status=status, reason=why)
-    return f"{status}: {why}"
+    if deleting or reconnect:
+        _failed(link, run, why)
+        return f"{MeetingLinkStatus.FAILED}: {why}"
+    _save(link, status=MeetingLinkStatus.PENDING, reason=why)
+    run.wait(why)
+    return f"{MeetingLinkStatus.PENDING}: {why}"
 
 
-def _call_failed(link, provider, connection, exc, *, final_attempt: bool, deleting: bool) -> str:
+def _call_failed(link, provider, connection, exc, run: SyncRun, *, final_attempt: bool, deleting: bool) -> str:
     """A 4xx other than 429 will not get better by itself: failed, with the provider's words. A 429
     with a far Retry-After (Zoom's daily limit) waits until then; anything else is retried, then failed."""
     what = "delete" if deleting else "create or update"
@@ -217,13 +264,12 @@ def _call_failed(link, provider, connection, exc, *, final_attempt: bool, deleti
               reason=f"{exc} hubwire tries again automatically at {resume:%Y-%m-%d %H:%M} UTC.")
         raise RetryLater(str(exc), after_seconds=exc.retry_after)
     if status and 400 <= status < 500 and status != 429:
-        _save(link, status=MeetingLinkStatus.FAILED, reason=f"{provider.name} refused to {what} the meeting: {exc}")
+        _failed(link, run, f"{provider.name} refused to {what} the meeting: {exc}")
         return f"failed: {exc}"
     words = str(exc) or type(exc).__name__
     record_failure(provider, connection, f"meeting {what}: {words}")
     if final_attempt:
-        _save(link, status=MeetingLinkStatus.FAILED,
-              reason=f"{provider.name} could not {what} the meeting after several tries ({words}). Press Retry.")
+        _failed(link, run, f"{provider.name} could not {what} the meeting after several tries ({words}). Press Retry.")
         return f"failed: {words}"
     _save(link, status=MeetingLinkStatus.PENDING if not link.join_url else link.status,
           reason=f"{provider.name} did not answer ({words}); hubwire is trying again automatically.")
@@ -238,12 +284,23 @@ def meeting_deleted_at_provider(*, provider: Provider, account_ref: str, meeting
     workspaces = [c.workspace_id for c in connections_for(provider, account_ref)]
     count = 0
     for link in MeetingLink.objects.filter(workspace_id__in=workspaces, provider=provider.key,
-                                           external_id=str(meeting_id)).select_related("appointment"):
+                                           external_id=str(meeting_id)).select_related("appointment", "workspace"):
         host = meeting_wanted_from(link.appointment)
-        if host is None or host.key != provider.key:
-            _forget(link)
-        else:
-            _removed(link, provider, f"The meeting was deleted in {provider.name}{detail}. Press Retry to create "
-                                     "a new one, or change the appointment's location.")
+        with sync_run(workspace=link.workspace, provider=provider.key, what=MeetingLink.KIND,
+                      trigger=Trigger.WEBHOOK) as run:
+            if host is None or host.key != provider.key:
+                _forget(link)
+                run.removed += 1
+            else:
+                _removed(link, provider, f"The meeting was deleted in {provider.name}{detail}. Press Retry to "
+                                         "create a new one, or change the appointment's location.")
+                run.failed_record(link, link.reason)
         count += 1
     return count
+
+
+@job_handler(MeetingSync)
+def meeting_sync_run(job: MeetingSync) -> None:
+    """A MeetingSync job's work, outside any transaction (the job's in_transaction is False)."""
+    outcome = meeting_reconcile(appointment_id=job.appointment_id, final_attempt=job.final_attempt)
+    MeetingSync.objects.filter(pk=job.pk).update(outcome=outcome[:2000])

@@ -8,6 +8,7 @@ from hubwire.core.decorators import workspace_required
 from hubwire.core.tenancy import get_scoped
 from hubwire.crm.models import Appointment
 from hubwire.integrations.meetings.services import meeting_link_request
+from hubwire.sync.models import Trigger
 
 
 @workspace_required
@@ -20,7 +21,7 @@ def meeting(request, appointment_id: int):
 @workspace_required
 def meeting_retry(request, appointment_id: int):
     appointment = get_scoped(Appointment, request.workspace, appointment_id)
-    if meeting_link_request(appointment=appointment, retry=True) is None:
+    if meeting_link_request(appointment=appointment, retry=True, trigger=Trigger.BUTTON) is None:
         flash.error(request, "This appointment is not held on a video service, so there is no meeting to retry.")
     if request.htmx:
         return render(request, "integrations/meeting_card_page.html", {"appointment": appointment})

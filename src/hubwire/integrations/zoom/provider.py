@@ -14,6 +14,7 @@ from hubwire.integrations.meetings.services import meeting_deleted_at_provider
 from hubwire.integrations.services import connection_deauthorized
 from hubwire.integrations.signatures import hmac_hex, signatures_equal
 from hubwire.integrations.zoom import meetings as zoom_meetings
+from hubwire.sync.rules import Every, ScheduleSpec
 
 # Zoom does not say how stale a signed request may be; 5 minutes, as providers.md §9 advises [U].
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -48,6 +49,7 @@ class Zoom(Provider):
     rate_limit = RateLimit(per_second=4, burst=4, source="developers.zoom.us/docs/commerce/rate-limits")
     meeting_location = "zoom"
     meetings = zoom_meetings
+    schedules = (ScheduleSpec("meetings.resume_waiting", "Resume meeting links waiting for Zoom", Every(minutes=30)),)
 
     @property
     def refresh_token_lifetime(self) -> timedelta:
