@@ -167,9 +167,17 @@ def _keep(link: MeetingLink, appointment: Appointment, provider: Provider, clien
 
         made = create_once(link, wanted=fields, find=find, create=lambda wanted: api.create(provider, client, wanted))
         meeting, outcome = made.remote, made.outcome("meeting")
-        _save(link, external_id=meeting.meeting_id, join_url=meeting.join_url, start_url=meeting.start_url,
-              passcode=meeting.passcode, synced=made.synced, create_started_at=None, matched_by=MatchedBy.CREATED)
+        created = {"external_id": meeting.meeting_id, "join_url": meeting.join_url, "start_url": meeting.start_url,
+                   "passcode": meeting.passcode, "synced": made.synced, "create_started_at": None,
+                   "matched_by": MatchedBy.CREATED}
         run.created += 1
+        link.synced = made.synced
+        if not changed_fields(link, fields):
+            # Usual case: the link, its join URL and Ready are written at once, so nobody sees a
+            # join link on a meeting still said to be pending.
+            _ready(link, provider, **created)
+            return outcome
+        _save(link, **created)  # an update follows: keep the meeting's id first
     changes = changed_fields(link, fields)
     if changes:
         try:
@@ -211,10 +219,10 @@ def _forget(link: MeetingLink) -> str:
     return "meeting link removed"
 
 
-def _ready(link: MeetingLink, provider: Provider) -> None:
+def _ready(link: MeetingLink, provider: Provider, **also) -> None:
     was = link.status
     with transaction.atomic():
-        _save(link, status=MeetingLinkStatus.READY, reason="", synced_at=timezone.now())
+        _save(link, status=MeetingLinkStatus.READY, reason="", synced_at=timezone.now(), **also)
         if was != MeetingLinkStatus.READY:  # subscribers learn the join link
             emit_for(link.appointment, "appointment.updated", actor=provider.name)
 
