@@ -48,6 +48,8 @@ def credentials_save(*, workspace, actor, provider, mode: str, data: dict) -> Co
             connection.status_reason = f"Credentials saved. Click Connect {provider.name} to finish."
         connection.save()
         audit_record(workspace=workspace, actor=actor, action="credentials_saved", subject=connection.subject)
+    if connection.status == ConnectionStatus.ACTIVE:
+        provider.connected(connection)  # as after an OAuth connect: its schedules, and whatever waited for it
     return connection
 
 

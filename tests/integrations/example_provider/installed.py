@@ -16,11 +16,13 @@ from hubwire.crm.panels import record_panel, remove_panel
 from hubwire.integrations.registry import register, unregister
 from hubwire.sandbox.hooks import control_action, on_reset, remove_control_action, remove_reset_hook
 from hubwire.sandbox.routes import ERROR_SHAPES, remove_host, route
+from hubwire.sync.registry import SCHEDULE_HANDLERS, schedule_handler
 from tests.integrations.example_provider import emulator, panels
-from tests.integrations.example_provider.provider import KEY, ExampleProvider
+from tests.integrations.example_provider.provider import KEY, ExampleProvider, pull_changes
 
 TEMPLATES = Path(__file__).parent / "templates"
-CONTROLS = {"example-issue-key": emulator.issue_key, "example-revoke-keys": emulator.revoke_keys}
+CONTROLS = {"example-issue-key": emulator.issue_key, "example-revoke-keys": emulator.revoke_keys,
+            "example-change-contact": emulator.change_contact, "example-send-event": emulator.send_event}
 
 
 def reload_urlconf() -> None:
@@ -38,6 +40,8 @@ def example_provider_installed(settings_fixture):
     register(ExampleProvider)
     panel = record_panel("contacts", template=panels.TEMPLATE, context=panels.contact_panel_context)
     route(emulator.HOST, "GET", r"/v1/account")(emulator.account)
+    route(emulator.HOST, "GET", r"/v1/contacts/changes")(emulator.contact_changes)
+    schedule_handler("example.pull")(pull_changes)
     ERROR_SHAPES[emulator.HOST] = emulator.error
     for name, action in CONTROLS.items():
         control_action(name)(action)
@@ -50,6 +54,7 @@ def example_provider_installed(settings_fixture):
         for name in CONTROLS:
             remove_control_action(name)
         remove_host(emulator.HOST)
+        SCHEDULE_HANDLERS.pop("example.pull", None)
         remove_panel(panel)
         unregister(KEY)
         emulator.forget()

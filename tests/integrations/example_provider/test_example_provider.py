@@ -9,8 +9,12 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from hubwire.crm.services import people
-from hubwire.integrations.models import Connection, ConnectionStatus
+from hubwire.integrations.inbound_urls import connection_inbound_url
+from hubwire.integrations.models import Connection, ConnectionStatus, InboundEvent
 from hubwire.integrations.registry import PROVIDERS
+from hubwire.sync.models import RunOutcome, Schedule, SyncCursor, SyncRun
+from hubwire.sync.schedules import schedules_run_due
+from tests.integrations.meetings import run_jobs
 from tests.conftest import SANDBOX_DB
 from tests.integrations.example_provider import emulator
 from tests.integrations.example_provider.installed import example_provider_installed
@@ -32,10 +36,10 @@ def contact(workspace):
 
 def test_it_connects_with_a_pasted_key_and_shows_its_page_and_contact_panel(example, sandbox, owner_client,
                                                                             workspace, contact):
-    api_key = sandbox.control("example-issue-key")["api_key"]  # made in the vendor's dashboard
+    issued = sandbox.control("example-issue-key")  # made in the vendor's dashboard
     assert "Example CRM" in owner_client.get("/integrations/example/").content.decode()
 
-    response = owner_client.post(CREDENTIALS, {"mode": "", "api_key": api_key})
+    response = owner_client.post(CREDENTIALS, {"mode": "", **issued})
 
     assert response.status_code == 302
     connection = Connection.objects.get(workspace=workspace, provider="example")
@@ -48,11 +52,62 @@ def test_it_connects_with_a_pasted_key_and_shows_its_page_and_contact_panel(exam
     assert 'data-testid="example-panel"' in record and "Maya syncs to Example Studio." in record
 
 
+@pytest.fixture
+def connected(example, sandbox, owner_client, workspace):
+    issued = sandbox.control("example-issue-key")
+    assert owner_client.post(CREDENTIALS, {"mode": "", **issued}).status_code == 302
+    return Connection.objects.get(workspace=workspace, provider="example"), issued
+
+
+def test_events_on_the_connections_own_url_are_verified_with_the_secret_the_workspace_pasted(connected, sandbox):
+    connection, issued = connected
+    url = connection_inbound_url(connection=connection)
+    sent = sandbox.control("example-send-event", url=url, secret=issued["webhook_secret"], event_id="evt_1",
+                           email="maya@acme.test")
+    assert sent == {"status": 200, "answer": {"received": True}}
+    again = sandbox.control("example-send-event", url=url, secret=issued["webhook_secret"], event_id="evt_1",
+                            email="maya@acme.test")
+    assert again["answer"] == {"received": True, "duplicate": True}
+    forged = sandbox.control("example-send-event", url=url, secret="whsec_" + "0" * 32, event_id="evt_2",
+                             email="eve@evil.test")
+    assert forged["status"] == 401
+    installation_url = url.rsplit("/events/", 1)[0] + "/events/"  # not a connection's own URL
+    assert sandbox.control("example-send-event", url=installation_url, secret=issued["webhook_secret"],
+                           event_id="evt_3", email="maya@acme.test")["status"] == 404
+
+    [event] = InboundEvent.objects.all()
+    assert (event.provider, event.event_id, event.connection_id) == ("example", "evt_1", connection.pk)
+    run_jobs()
+    event.refresh_from_db()
+    assert event.outcome == "contact.updated: maya@acme.test"
+
+
+def test_its_schedule_pulls_only_what_changed_since_the_last_clean_pass(connected, sandbox, owner_client, workspace):
+    [schedule] = Schedule.objects.filter(workspace=workspace, provider="example")
+    assert schedule.name == "example.pull" and schedule.next_run_at is not None
+    sandbox.control("example-change-contact", email="maya@acme.test")
+    sandbox.control("example-change-contact", email="li@acme.test")
+
+    schedules_run_due(now=schedule.next_run_at)  # the tick, when the slot comes
+    run_jobs(force=True)
+    [first] = SyncRun.objects.filter(workspace=workspace, provider="example")
+    assert (first.trigger, first.updated, first.outcome) == ("schedule", 2, RunOutcome.SUCCEEDED)
+    assert SyncCursor.objects.get(workspace=workspace, provider="example", resource="contacts").position == "2"
+
+    sandbox.control("example-change-contact", email="sam@acme.test")
+    schedule.refresh_from_db()
+    schedules_run_due(now=schedule.next_run_at)  # the tick, when the slot comes
+    run_jobs(force=True)
+    second = SyncRun.objects.filter(workspace=workspace, provider="example").latest("started_at")
+    assert second.updated == 1
+    assert "Pull changed contacts from Example CRM" in owner_client.get("/integrations/example/").content.decode()
+
+
 def test_a_key_the_vendor_revoked_is_refused_naming_the_field(example, sandbox, owner_client):
-    api_key = sandbox.control("example-issue-key")["api_key"]
+    issued = sandbox.control("example-issue-key")
     assert sandbox.control("example-revoke-keys") == {"revoked": 1}
 
-    response = owner_client.post(CREDENTIALS, {"mode": "", "api_key": api_key})
+    response = owner_client.post(CREDENTIALS, {"mode": "", **issued})
 
     assert response.status_code == 422
     assert "Invalid API key" in response.context["credential_errors"]["api_key"]
@@ -60,10 +115,10 @@ def test_a_key_the_vendor_revoked_is_refused_naming_the_field(example, sandbox, 
 
 
 def test_the_sandbox_reset_runs_the_emulators_reset_hook(example, sandbox, owner_client):
-    api_key = sandbox.control("example-issue-key")["api_key"]
+    issued = sandbox.control("example-issue-key")
     sandbox.control("reset")
 
-    response = owner_client.post(CREDENTIALS, {"mode": "", "api_key": api_key})
+    response = owner_client.post(CREDENTIALS, {"mode": "", **issued})
 
     assert response.status_code == 422
     assert [c.status for c in sandbox.calls(emulator.HOST, "/v1/account")] == [401]
