@@ -17,7 +17,7 @@ from hubwire.webhooks.inbound import inbound_hook_create
 from hubwire.webhooks.models import Delivery, Endpoint, InboundOutcome, InboundRequest
 from hubwire.webhooks.services import endpoint_create, endpoint_send_test
 from tests.conftest import logged_in
-from tests.integrations.stripe_flow import SECRET as STRIPE_SECRET
+from tests.integrations.stripe.stripe_flow import SECRET as STRIPE_SECRET
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ client, with Stripe connected (its panel carries the longest values) and one of 
 import pytest
 
 from tests.conftest import SANDBOX_DB, logged_in, sign_in
-from tests.integrations.stripe_flow import onboard
+from tests.integrations.stripe.stripe_flow import onboard
 from tests.pages import main_pages, portal_pages, showcase
 
 pytestmark = SANDBOX_DB

@@ -8,7 +8,7 @@ import re
 from hubwire.crm.models import InvoiceStatus
 from hubwire.crm.services import documents, people, work
 from tests.conftest import BROWSER_TIMEOUT_MS, SANDBOX_DB, logged_in, sign_in
-from tests.integrations.stripe_flow import onboard, pay_in_browser
+from tests.integrations.stripe.stripe_flow import onboard, pay_in_browser
 
 pytestmark = SANDBOX_DB
 

@@ -6,7 +6,7 @@ import pytest
 
 from hubwire.integrations.models import Connection, ConnectionStatus
 from tests.conftest import SANDBOX_DB
-from tests.integrations.stripe_flow import (COMPLETE, fill_onboarding, local, oauth_connect, onboard, run_events,
+from tests.integrations.stripe.stripe_flow import (COMPLETE, fill_onboarding, local, oauth_connect, onboard, run_events,
                                             start_onboarding)
 
 pytestmark = SANDBOX_DB

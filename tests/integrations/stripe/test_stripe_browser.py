@@ -12,7 +12,7 @@ from hubwire.crm.services.documents import invoice_create, invoice_send
 from hubwire.crm.services.people import account_create
 from hubwire.integrations.models import Connection
 from tests.conftest import SANDBOX_DB, sign_in
-from tests.integrations.stripe_flow import pay_in_browser
+from tests.integrations.stripe.stripe_flow import pay_in_browser
 
 pytestmark = [SANDBOX_DB, pytest.mark.worker]
 

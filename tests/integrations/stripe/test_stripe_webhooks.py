@@ -13,7 +13,7 @@ from hubwire.integrations.models import Connection, ConnectionStatus, InboundEve
 from hubwire.integrations.stripe.provider import signature_matches
 from hubwire.jobs.runner import execute
 from tests.conftest import SANDBOX_DB
-from tests.integrations.stripe_flow import SECRET, onboard, run_events
+from tests.integrations.stripe.stripe_flow import SECRET, onboard, run_events
 
 URL = "/integrations/stripe/events/"
 

@@ -12,7 +12,7 @@ from hubwire.events.models import Event
 from hubwire.payments.models import CheckoutSession, CheckoutStatus
 from hubwire.sandbox.models import StripeObject
 from tests.conftest import SANDBOX_DB, logged_in
-from tests.integrations.stripe_flow import local, oauth_connect, onboard, pay, run_events
+from tests.integrations.stripe.stripe_flow import local, oauth_connect, onboard, pay, run_events
 
 pytestmark = SANDBOX_DB
 
