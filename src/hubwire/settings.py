@@ -263,6 +263,9 @@ HUBWIRE_KEEP_INBOUND_HOOK_REQUESTS_DAYS = env_days("HUBWIRE_KEEP_INBOUND_HOOK_RE
 # Finished sync jobs (done or given up): a record's sync state lives on its ledger row (MeetingLink),
 # so a finished job is only the story of one pass, for the admin.
 HUBWIRE_KEEP_FINISHED_JOBS_DAYS = env_days("HUBWIRE_KEEP_FINISHED_JOBS_DAYS", 30)
+# Sync runs (each pass of a provider's sync, with its counts and errors): a quarter of history on
+# the sync panel; each schedule keeps its last run and outcome however old.
+HUBWIRE_KEEP_SYNC_RUNS_DAYS = env_days("HUBWIRE_KEEP_SYNC_RUNS_DAYS", 90)
 # The sandbox's call log is a test and demo aid; its page shows the last 50.
 HUBWIRE_KEEP_SANDBOX_CALLS_DAYS = env_days("HUBWIRE_KEEP_SANDBOX_CALLS_DAYS", 7)
 # Outbound webhooks to private, loopback and link-local addresses: for local receivers only. On

@@ -145,6 +145,7 @@ class ScheduledRun(DurableJob):
 
     class Meta(DurableJob.Meta):
         constraints = [models.UniqueConstraint(fields=["schedule", "slot"], name="sync_one_run_per_slot")]
+        indexes = [*DurableJob.Meta.indexes, models.Index(fields=["finished_at"], name="sync_scheduled_runs_by_age")]
 
 
 class RunOutcome(models.TextChoices):
@@ -177,7 +178,8 @@ class SyncRun(models.Model):
     MAX_ERRORS = 50
 
     class Meta:
-        indexes = [models.Index(fields=["workspace", "provider", "-started_at"], name="sync_runs_latest")]
+        indexes = [models.Index(fields=["workspace", "provider", "-started_at"], name="sync_runs_latest"),
+                   models.Index(fields=["started_at"], name="sync_runs_by_age")]  # for retention
 
     def __str__(self) -> str:
         return f"{self.provider} {self.what} by {self.trigger} at {self.started_at:%Y-%m-%d %H:%M}: {self.outcome}"
