@@ -171,8 +171,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["sandbox"] = {
     **dj_database_url.parse(os.environ.get("HUBWIRE_SANDBOX_DATABASE_URL") or f"sqlite:///{var_path('sandbox.sqlite3')}"),
     "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20},
-    "TEST": {"NAME": str(var_path("test-sandbox.sqlite3"))},
 }
+# Its test database sits beside it, named after it, so that two test runs given two sandbox files
+# (scripts/test.sh runs the SQLite and PostgreSQL passes side by side) never share one.
+DATABASES["sandbox"]["TEST"] = {"NAME": str(var_path("test-" + os.path.basename(DATABASES["sandbox"]["NAME"])))}
 DATABASE_ROUTERS = ["hubwire.sandbox.router.SandboxRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
