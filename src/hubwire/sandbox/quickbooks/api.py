@@ -36,18 +36,11 @@ def throttled() -> JsonResponse:
 
 def _error_shape(status: int, message: str) -> dict:
     """How this host answers what no route handles (an unknown path, a test's injected fault)."""
-    if status == 401:
-        return _without_time(unauthenticated())
-    if status == 429:
-        return _without_time(throttled())
+    if status in (401, 429):
+        return parse_json((unauthenticated() if status == 401 else throttled()).content)
     kind = "SystemFault" if status >= 500 else "ValidationFault"
-    return wire.QboFault(str(status), message, message, kind=kind, status=status).body()
-
-
-def _without_time(response: JsonResponse) -> dict:
-    body = parse_json(response.content)
-    body.pop("time", None)
-    return body
+    return {**wire.QboFault(str(status), message, message, kind=kind, status=status).body(),
+            "time": wire.response_time()}
 
 
 for _host in HOSTS:
