@@ -203,7 +203,7 @@ def cdc(request, realm_id: str):
     known = {k.lower(): k for k in entities.KINDS}
     unknown = [n for n in names if n.lower() not in known]
     if unknown:
-        raise entities.QboEnumeration("entities", unknown[0])
+        raise wire.invalid_enumeration("entities", unknown[0])
     since = _changed_since(request.GET.get("changedSince", ""))
     remaining, responses = CDC_MAX_OBJECTS, []
     for kind in dict.fromkeys(known[n.lower()] for n in names):

@@ -177,13 +177,9 @@ def _shape_item(realm_id: str, fields: dict, current: dict | None) -> dict:
     if not str(shaped.get("Name") or "").strip():
         raise wire.required_missing("Name")
     if shaped["Type"] not in ITEM_TYPES:
-        raise QboEnumeration("Type", shaped["Type"])
+        raise wire.invalid_enumeration("Type", shaped["Type"])
     shaped["FullyQualifiedName"] = shaped["Name"]
     return shaped
-
-
-def QboEnumeration(element: str, value) -> wire.QboFault:  # noqa: N802  (reads as the Fault it makes)
-    return wire.QboFault("2170", "Invalid Enumeration", f"Invalid Enumeration : {value}", element)
 
 
 def _shape_invoice(realm_id: str, fields: dict, current: dict | None) -> dict:
@@ -239,7 +235,7 @@ def _lines(realm_id: str, lines: list) -> tuple[list, float]:
             raise wire.invalid_property(where, "expected an object")
         kind = line.get("DetailType")
         if kind not in LINE_TYPES:
-            raise QboEnumeration(f"{where}.DetailType", kind)
+            raise wire.invalid_enumeration(f"{where}.DetailType", kind)
         amount = line.get("Amount")
         if kind != "DescriptionOnly" and (isinstance(amount, bool) or not isinstance(amount, NUMBER)):
             raise wire.required_missing(f"{where}.Amount", f"Required parameter {where}.Amount is missing or not "

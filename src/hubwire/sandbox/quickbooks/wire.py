@@ -67,6 +67,10 @@ def object_not_found(kind: str, entity_id: str) -> QboFault:
                     f"with accounts, customers, items, vendors or employees. ({kind} {entity_id})", "Id")
 
 
+def invalid_enumeration(element: str, value) -> QboFault:
+    return QboFault("2170", "Invalid Enumeration", f"Invalid Enumeration : {value}", element)
+
+
 def invalid_reference(element: str, value: str) -> QboFault:
     return QboFault("2500", "Invalid Reference Id",
                     f"Invalid Reference Id : Something you're trying to use has been made inactive. Check the "
