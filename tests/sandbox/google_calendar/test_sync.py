@@ -112,3 +112,24 @@ def test_a_recurring_series_is_kept_whole_or_expanded_with_single_events(gcal):
     assert starts == ["2031-03-03T09:00:00-05:00", "2031-03-10T09:00:00-04:00", "2031-03-17T09:00:00-04:00"]
     assert {e["recurringEventId"] for e in listed["items"]} == {series["id"]}
     assert all("recurrence" not in e for e in listed["items"])
+
+
+def test_one_occurrence_edited_or_deleted_becomes_an_exception(gcal, sandbox):
+    daily = {"summary": "Stand-up", "recurrence": ["RRULE:FREQ=DAILY;COUNT=4"],
+             "start": {"date": "2031-03-03"}, "end": {"date": "2031-03-04"}}
+    series = gcal.post("/events", json=daily).json()
+    _, token, _ = every_page(gcal)
+    second, third = f"{series['id']}_20310304", f"{series['id']}_20310305"
+    assert validate(gcal.get(f"/events/{second}").json(), "Event")["recurringEventId"] == series["id"]
+    moved = gcal.patch(f"/events/{second}", json={"summary": "Stand-up (moved)", "start": {"date": "2031-03-08"},
+                                                   "end": {"date": "2031-03-09"}}).json()
+    assert validate(moved, "Event")["originalStartTime"] == {"date": "2031-03-04"} and moved["id"] == second
+    assert gcal.delete(f"/events/{third}").status_code == 204
+    assert_google_error(gcal.get(f"/events/{series['id']}_20310310"), 404, "notFound")  # not an occurrence
+
+    listed = gcal.get("/events", params={"singleEvents": "true", "orderBy": "startTime"}).json()["items"]
+    assert [(e["start"]["date"], e["summary"]) for e in listed] == [
+        ("2031-03-03", "Stand-up"), ("2031-03-06", "Stand-up"), ("2031-03-08", "Stand-up (moved)")]
+    changes = gcal.get("/events", params={"syncToken": token}).json()["items"]
+    assert {(e["id"], e["status"]) for e in changes} == {(second, "confirmed"), (third, "cancelled")}
+    assert gcal.get(f"/events/{series['id']}").json()["recurrence"] == daily["recurrence"]  # the series is untouched

@@ -155,6 +155,8 @@ def event(request, calendar_id: str, event_id: str):
     if failure:
         return failure
     found = Event.objects.filter(calendar=calendar, event_id=event_id).select_related("calendar").first()
+    if found is None and (instance := listing.find_instance(calendar, event_id)):
+        found = events.occurrence(calendar, instance)
     if found is None:
         return google_error(404, "Not Found", "notFound")
     if request.method == "GET":

@@ -171,20 +171,17 @@ def new_event_id() -> str:
     return "".join(secrets.choice(BASE32HEX) for _ in range(26))
 
 
-def _save(calendar: Calendar, found: Event | None, body: dict, send_updates: str, event_id: str = "") -> Event:
-    """Store one write: the calendar's next change position, a new etag and `updated`; then the pushes."""
+def _save(found: Event, body: dict, send_updates: str) -> Event:
+    """Store one write of `found` (new or stored): the calendar's next change position, a new etag
+    and `updated`; then the pushes."""
     with transaction.atomic(using="sandbox"):
-        calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
+        calendar = Calendar.objects.select_for_update().get(pk=found.calendar_id)
         calendar.changes += 1
         calendar.save(update_fields=["changes"])
         now = clock.now()
-        body = {**body, "updated": rfc3339(now), "etag": f'"{int(now.timestamp() * 1000)}{calendar.changes:06d}"'}
-        if found is None:
-            found = Event.objects.create(calendar=calendar, event_id=event_id, body=body, position=calendar.changes,
-                                         send_updates=send_updates)
-        else:
-            found.body, found.position, found.send_updates = body, calendar.changes, send_updates
-            found.save(update_fields=["body", "position", "send_updates"])
+        found.body = {**body, "updated": rfc3339(now), "etag": f'"{int(now.timestamp() * 1000)}{calendar.changes:06d}"'}
+        found.position, found.send_updates = calendar.changes, send_updates
+        found.save()
     watch.notify(calendar)
     return found
 
@@ -205,7 +202,7 @@ def insert(calendar: Calendar, body: dict, *, send_updates: str = "", conference
              "iCalUID": f"{event_id}@google.com", "sequence": 0, "eventType": "default", **WRITE_DEFAULTS, **event}
     if conference_version:
         event = with_conference(event, conference(body, None, calendar.conferences_pending))
-    return _save(calendar, None, event, send_updates, event_id)
+    return _save(Event(calendar=calendar, event_id=event_id), event, send_updates)
 
 
 def change(found: Event, changes: dict, *, replace: bool = False, send_updates: str = "",
@@ -222,11 +219,17 @@ def change(found: Event, changes: dict, *, replace: bool = False, send_updates: 
         event["sequence"] = current.get("sequence", 0) + 1
     if conference_version:
         event = with_conference(event, conference(changes, current, found.calendar.conferences_pending))
-    return _save(found.calendar, found, event, send_updates)
+    return _save(found, event, send_updates)
 
 
 def delete(found: Event, *, send_updates: str = "") -> Event:
-    return _save(found.calendar, found, {**found.body, "status": "cancelled"}, send_updates)
+    return _save(found, {**found.body, "status": "cancelled"}, send_updates)
+
+
+def occurrence(calendar: Calendar, instance: dict) -> Event:
+    """One occurrence of a series, not yet stored: its first edit or deletion makes it an exception,
+    an event of its own that keeps the instance's id, recurringEventId and originalStartTime."""
+    return Event(calendar=calendar, event_id=instance["id"], body=instance)
 
 
 def conference_ready(found: Event) -> Event:
@@ -236,4 +239,4 @@ def conference_ready(found: Event) -> Event:
         raise ValueError(f"event {found.event_id} has no pending conference")
     data = {**data, **meet_details()}
     data["createRequest"] = {**data["createRequest"], "status": {"statusCode": "success"}}
-    return _save(found.calendar, found, with_conference(found.body, data), found.send_updates)
+    return _save(found, with_conference(found.body, data), found.send_updates)

@@ -93,6 +93,20 @@ def instances(series: dict, window: tuple[datetime | None, datetime | None]) -> 
     return found
 
 
+def find_instance(calendar: Calendar, instance_id: str) -> dict | None:
+    """The occurrence "<series id>_<start stamp>" of a stored series, or None."""
+    series_id, _, stamp = instance_id.rpartition("_")
+    series = calendar.events.filter(event_id=series_id).first()
+    if series is None or not series.body.get("recurrence") or series.body.get("status") == "cancelled":
+        return None
+    try:
+        moment = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ" if "T" in stamp else "%Y%m%d").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    window = (moment - timedelta(days=1), moment + timedelta(days=1))  # a day either side covers any zone offset
+    return next((i for i in instances(series.body, window) if i["id"] == instance_id), None)
+
+
 def listed(event: dict) -> dict:
     """A cancelled event is only guaranteed its id (Event.status, calendar.v3.json)."""
     if event.get("status") == "cancelled":
