@@ -163,3 +163,23 @@ def test_a_meet_conference_pending_then_ready(gcal, sandbox):
     ready = validate(gcal.get(f"/events/{created['id']}").json(), "Event")
     assert ready["conferenceData"]["createRequest"]["status"]["statusCode"] == "success"
     assert ready["hangoutLink"].startswith("https://meet.google.com/") and ready["etag"] != created["etag"]
+
+
+@pytest.mark.parametrize("action, data", [
+    ("google_calendar-create-event", {"event": MEETING}),
+    ("google_calendar-create-event", {"email": EMAIL, "event": {"summary": "no times"}}),
+    ("google_calendar-edit-event", {"event_id": "nosuchevent", "changes": {}}),
+    ("google_calendar-delete-event", {}),
+    ("google_calendar-conference-ready", {"event_id": "nosuchevent"}),
+])
+def test_a_bad_test_hook_request_is_a_400_naming_the_problem(sandbox, action, data):
+    response = httpx.post(f"{sandbox.base_url}/sandbox/_control/{action}/", json=data, timeout=10)
+    assert response.status_code == 400 and "bad or missing field" in response.json()["error"]
+
+
+def test_reset_forgets_the_calendars(gcal, sandbox):
+    created = gcal.post("/events", json=MEETING).json()
+    sandbox.control("reset")
+    google_token("ya29-again")
+    again = httpx.get(str(gcal.base_url) + f"/events/{created['id']}", headers={"Authorization": "Bearer ya29-again"})
+    assert_google_error(again, 404, "notFound")
