@@ -75,12 +75,15 @@ def test_all_day_events_and_time_zones_are_kept_as_given(gcal):
     ({**MEETING, "end": None}, "required", "end"),
     ({**MEETING, "start": {"dateTime": "tomorrow"}}, "invalid", "start.dateTime"),
     ({**MEETING, "start": {"dateTime": "2031-03-04T10:00:00"}}, "required", "start.timeZone"),
-    ({**MEETING, "start": {"dateTime": "2031-03-04T10:00:00", "timeZone": "Mars/Olympus"}}, "invalid", "start.timeZone"),
+    ({**MEETING, "start": {"dateTime": "2031-03-04T10:00:00", "timeZone": "Mars/Olympus"}}, "invalid",
+     "start.timeZone"),
     ({**MEETING, "start": {"date": "2031-03-04"}}, "invalid", "end"),
     ({**MEETING, "end": {"dateTime": "2031-03-04T09:00:00+08:00"}}, "timeRangeEmpty", "end"),
     ({**MEETING, "attendees": [{"name": "no email"}]}, "invalid", "attendees"),
     ({**MEETING, "extendedProperties": {"private": {"n": 7}}}, "invalid", "extendedProperties"),
     ({**MEETING, "recurrence": ["EVERY DAY"]}, "invalid", "recurrence"),
+    ({**MEETING, "recurrence": ["RRULE:FREQ=SECONDLY"]}, "invalid", "recurrence"),
+    ({**MEETING, "recurrence": ["RRULE:FREQ=DAILY;BYDAY=XX"]}, "invalid", "recurrence"),
     ({**MEETING, "summary": 42}, "invalid", "summary"),
 ])
 def test_a_bad_event_gets_googles_error_envelope_naming_the_field(gcal, body, reason, field):

@@ -34,6 +34,15 @@ def test_a_full_listing_pages_and_ends_with_a_sync_token(gcal):
     assert [e["id"] for e in items] == [e["id"] for e in made] and pages == 3 and sync_token
 
 
+def test_an_event_deleted_between_pages_shifts_no_other_off_the_listing(gcal):
+    made = make(gcal, 4)
+    first = gcal.get("/events", params={"maxResults": 2}).json()
+    assert gcal.delete(f"/events/{made[0]['id']}").status_code == 204
+    rest = gcal.get("/events", params={"maxResults": 2, "pageToken": first["nextPageToken"]}).json()
+    assert [e["id"] for e in first["items"] + rest["items"]] == [e["id"] for e in made]
+    assert "nextPageToken" not in rest and rest["nextSyncToken"]
+
+
 def test_incremental_sync_answers_what_changed_since_including_deletions(gcal, sandbox):
     first, second, third = make(gcal, 3)
     _, token, _ = every_page(gcal)

@@ -8,6 +8,7 @@ import secrets
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dateutil.rrule import rrulestr
 from django.db import transaction
 
 from hubwire.sandbox import clock
@@ -20,6 +21,8 @@ BASE32HEX = "0123456789abcdefghijklmnopqrstuv"
 SEND_UPDATES = ("all", "externalOnly", "none")
 STATUSES = ("confirmed", "tentative", "cancelled")
 RECURRENCE_LINE = re.compile(r"(RRULE|EXRULE|RDATE|EXDATE)[:;].+")
+# The frequencies Google Calendar's repeat options make (RFC 5545 also has SECONDLY..HOURLY).
+FREQUENCY = re.compile(r"(?:RRULE|EXRULE)[:;].*\bFREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)\b.*")
 TEXT_FIELDS = ("summary", "description", "location", "colorId", "transparency", "visibility")
 # What a client may write; the rest of an Event (id, etag, created, organizer…) is Google's.
 WRITABLE = {*TEXT_FIELDS, "start", "end", "attendees", "recurrence", "extendedProperties", "status", "reminders",
@@ -82,6 +85,14 @@ def _when(value, field: str) -> tuple[str, object]:
     return "dateTime", moment
 
 
+def recurrence_rules(lines: list[str], first: datetime):
+    """The occurrences (naive wall-clock times) of a series starting at `first`; ValueError for a bad rule."""
+    for line in lines:
+        if line.startswith(("RRULE", "EXRULE")) and not FREQUENCY.fullmatch(line):
+            raise ValueError(f"unsupported frequency in {line!r}")
+    return rrulestr("\n".join(lines), dtstart=first, forceset=True, ignoretz=True)
+
+
 def check(event: dict) -> None:
     """Raise Invalid for what Google would refuse in this (whole, merged) Event body."""
     for field in TEXT_FIELDS:
@@ -103,6 +114,12 @@ def check(event: dict) -> None:
     if not isinstance(recurrence, list) or not all(isinstance(r, str) and RECURRENCE_LINE.fullmatch(r)
                                                    for r in recurrence):
         raise Invalid("Invalid recurrence rule: each line is an RRULE, EXRULE, RDATE or EXDATE.", "recurrence")
+    if recurrence:
+        try:
+            recurrence_rules(recurrence, datetime.combine(start, datetime.min.time()) if start_kind == "date"
+                             else start.replace(tzinfo=None))
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise Invalid(f"Invalid recurrence rule: {exc}.", "recurrence") from None
     properties = event.get("extendedProperties", {})
     if not isinstance(properties, dict) or not all(
             scope in ("private", "shared") and isinstance(values, dict)

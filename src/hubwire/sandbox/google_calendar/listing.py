@@ -6,15 +6,15 @@ never handed out, or one a test hook expired, is answered 410 fullSyncRequired."
 import base64
 import json
 import secrets
+from itertools import islice
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
 from django.http import JsonResponse
 
 from hubwire.sandbox import clock
 from hubwire.sandbox.google_calendar.errors import bad_field, google_error
-from hubwire.sandbox.google_calendar.events import Invalid, parse_moment, rfc3339
+from hubwire.sandbox.google_calendar.events import Invalid, parse_moment, recurrence_rules, rfc3339
 from hubwire.sandbox.google_calendar.models import Calendar, SyncToken
 
 DEFAULT_RESULTS, MAX_RESULTS = 250, 2500  # maxResults: default 250, at most 2500 (calendar.v3.json)
@@ -23,22 +23,27 @@ NOT_WITH_SYNC = ("iCalUID", "orderBy", "privateExtendedProperty", "q", "sharedEx
                  "timeMax", "updatedMin")
 # How far a series with no end is expanded when the request gives no timeMax (singleEvents=true).
 OPEN_SERIES_WINDOW = timedelta(days=366)
+# How many occurrences of one series the sandbox looks at, at most: its own bound, so that a rule
+# with many BYHOUR/BYMINUTE parts cannot keep a request busy (Google's own bound is not published).
+OCCURRENCES_SCANNED = 20_000
 UTC = ZoneInfo("UTC")
 
 
-def encode_page(offset: int, upto: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([offset, upto]).encode()).decode().rstrip("=")
+def encode_page(after: list, upto: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([after, upto]).encode()).decode().rstrip("=")
 
 
-def decode_page(token: str) -> tuple[int, int]:
-    """(offset, upto) from a pageToken this sandbox handed out; ValueError otherwise."""
+def decode_page(token: str) -> tuple[tuple, int]:
+    """(the key of the last item listed, the change position the listing began at) from a pageToken
+    this sandbox handed out; ValueError otherwise."""
     try:
-        offset, upto = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        after, upto = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        order, pk, index = after
     except (ValueError, TypeError) as exc:
         raise ValueError(token) from exc
-    if not (type(offset) is int and type(upto) is int and offset >= 0 and upto >= 0):
+    if not (type(order) is str and type(pk) is int and type(index) is int and type(upto) is int and upto >= 0):
         raise ValueError(token)
-    return offset, upto
+    return (order, pk, index), upto
 
 
 def starts(event: dict) -> datetime:
@@ -74,10 +79,14 @@ def instances(series: dict, window: tuple[datetime | None, datetime | None]) -> 
     duration = edge(end) - first
     low, high = window
     high = high or max(first, low or first) + OPEN_SERIES_WINDOW
-    rules = rrulestr("\n".join(series["recurrence"]), dtstart=local_first, forceset=True, ignoretz=True)
+    since = ((low or first).astimezone(zone) - duration).replace(tzinfo=None)
+    until_local = high.astimezone(zone).replace(tzinfo=None)
     found = []
-    for local in rules.between(((low or first).astimezone(zone) - duration).replace(tzinfo=None),
-                               high.astimezone(zone).replace(tzinfo=None), inc=True):
+    for local in islice(recurrence_rules(series["recurrence"], local_first), OCCURRENCES_SCANNED):
+        if local > until_local:
+            break
+        if local < since:
+            continue
         at = local.replace(tzinfo=zone)
         if all_day:
             stamp, when = local.strftime("%Y%m%d"), {"date": local.date().isoformat()}
@@ -126,7 +135,7 @@ def events_list(request, calendar: Calendar) -> JsonResponse:
         return bad_field(f"Invalid value for: maxResults: {q.get('maxResults')!r}.", "maxResults")
     size = min(size, MAX_RESULTS)
     try:
-        offset, upto = decode_page(q["pageToken"]) if q.get("pageToken") else (0, calendar.changes)
+        after, upto = decode_page(q["pageToken"]) if q.get("pageToken") else (None, calendar.changes)
     except ValueError:
         return bad_field("Invalid page token value.", "pageToken")
     single = q.get("singleEvents", "false") == "true"
@@ -144,28 +153,32 @@ def events_list(request, calendar: Calendar) -> JsonResponse:
             return google_error(410, "Sync token is no longer valid, a full sync is required.", "fullSyncRequired")
         events = events.filter(position__gt=token.position)
     try:
-        items = select(request, [e.body for e in events], single=single, incremental=bool(sync_value))
+        chosen = select(request, [(e.pk, e.body) for e in events], single=single, incremental=bool(sync_value))
     except Invalid as problem:
         return bad_field(problem.message, problem.field, problem.reason)
-    if q.get("orderBy") == "startTime":
-        items.sort(key=starts)
-    elif q.get("orderBy") == "updated":
-        items.sort(key=lambda e: e["updated"])
-    page = items[offset:offset + size]
+    # Each item's place in the listing: pages resume after the last place listed, so an event added,
+    # changed or deleted meanwhile never shifts one that was not yet listed off the pages.
+    order = {"startTime": lambda e: starts(e).astimezone(UTC).isoformat(), "updated": lambda e: e["updated"]}.get(
+        q.get("orderBy"), lambda e: "")
+    items = sorted(((order(body), pk, index), body) for pk, index, body in chosen)
+    remaining = [item for item in items if after is None or item[0] > after]
+    page = [body for _, body in remaining[:size]]
     answer = {"kind": "calendar#events", "etag": f'"{calendar.changes}"', "summary": calendar.email,
               "updated": max((e["updated"] for e in page), default=rfc3339(clock.now())),
               "timeZone": calendar.time_zone, "accessRole": "owner",
               "defaultReminders": [{"method": "popup", "minutes": 10}], "items": [listed(e) for e in page]}
-    if offset + size < len(items):
-        answer["nextPageToken"] = encode_page(offset + size, upto)
+    if len(remaining) > size:
+        answer["nextPageToken"] = encode_page(list(remaining[size - 1][0]), upto)
     else:
         answer["nextSyncToken"] = SyncToken.objects.create(calendar=calendar, position=upto,
                                                            value=secrets.token_urlsafe(24)).value
     return JsonResponse(answer)
 
 
-def select(request, bodies: list[dict], *, single: bool, incremental: bool) -> list[dict]:
-    """The events a list request asks for, in the calendar's order; raise Invalid for a bad filter."""
+def select(request, stored: list[tuple[int, dict]], *, single: bool,
+           incremental: bool) -> list[tuple[int, int, dict]]:
+    """The events a list request asks for, each with its row's pk and its place among the row's
+    occurrences; raise Invalid for a bad filter."""
     q = request.GET
     private, shared = property_filters(request, "privateExtendedProperty"), property_filters(
         request, "sharedExtendedProperty")
@@ -179,14 +192,14 @@ def select(request, bodies: list[dict], *, single: bool, incremental: bool) -> l
         raise Invalid("The specified time range is empty.", "timeMax", "timeRangeEmpty")
     show_deleted = incremental or q.get("showDeleted") == "true"
     text = q.get("q", "").lower()
-    exceptions = {b["id"] for b in bodies if b.get("recurringEventId")}
+    exceptions = {b["id"] for _, b in stored if b.get("recurringEventId")}
     chosen = []
-    for body in bodies:
+    for pk, body in stored:
         if single and body.get("recurrence") and body.get("status") != "cancelled" and not incremental:
             candidates = [i for i in instances(body, (low, high)) if i["id"] not in exceptions]
         else:
             candidates = [body]
-        for event in candidates:
+        for index, event in enumerate(candidates):
             props = event.get("extendedProperties", {})
             if not all(props.get("private", {}).get(k) == v for k, v in private):
                 continue
@@ -203,5 +216,5 @@ def select(request, bodies: list[dict], *, single: bool, incremental: bool) -> l
             if "start" in event and not event.get("recurrence") and (
                     (high and starts(event) >= high) or (low and edge(event["end"]) <= low)):
                 continue
-            chosen.append(event)
+            chosen.append((pk, index, event))
     return chosen
