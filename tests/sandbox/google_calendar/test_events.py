@@ -85,6 +85,8 @@ def test_all_day_events_and_time_zones_are_kept_as_given(gcal):
     ({**MEETING, "recurrence": ["RRULE:FREQ=SECONDLY"]}, "invalid", "recurrence"),
     ({**MEETING, "recurrence": ["RRULE:FREQ=DAILY;BYDAY=XX"]}, "invalid", "recurrence"),
     ({**MEETING, "summary": 42}, "invalid", "summary"),
+    ({**MEETING, "reminders": "none"}, "invalid", "reminders"),
+    ({**MEETING, "guestsCanModify": "yes"}, "invalid", "guestsCanModify"),
 ])
 def test_a_bad_event_gets_googles_error_envelope_naming_the_field(gcal, body, reason, field):
     response = gcal.post("/events", json={k: v for k, v in body.items() if v is not None})
@@ -150,9 +152,10 @@ def test_a_meet_conference_is_made_once_per_request_id(gcal):
     again = gcal.patch(f"/events/{created['id']}", params={"conferenceDataVersion": 1},
                        json={"summary": "Retitled", "conferenceData": asked["conferenceData"]}).json()
     assert again["hangoutLink"] == created["hangoutLink"]
-    wrong = {"createRequest": {"requestId": "x", "conferenceSolutionKey": {"type": "zoom"}}}
-    assert_google_error(gcal.post("/events", params={"conferenceDataVersion": 1},
-                                  json={**MEETING, "conferenceData": wrong}), 400, "invalid", "conference type")
+    for wrong_key in ({"type": "zoom"}, "hangoutsMeet"):
+        wrong = {"createRequest": {"requestId": "x", "conferenceSolutionKey": wrong_key}}
+        assert_google_error(gcal.post("/events", params={"conferenceDataVersion": 1},
+                                      json={**MEETING, "conferenceData": wrong}), 400, "invalid", "conference type")
 
 
 def test_a_meet_conference_pending_then_ready(gcal, sandbox):

@@ -99,6 +99,7 @@ def test_a_channel_expires_on_the_sandbox_clock(gcal, sandbox, receiver):
     ({"id": "c", "type": "web_hook", "address": "ftp://example.com/push"}, "address"),
     ({"id": "c", "type": "web_hook", "address": "https://example.com/push", "params": {"ttl": "a day"}}, "params.ttl"),
     ({"id": "c", "type": "web_hook", "address": "https://example.com/push", "expiration": "soon"}, "expiration"),
+    ({"id": "c", "type": "web_hook", "address": "https://example.com/push", "expiration": 10**30}, "expiration"),
 ])
 def test_a_bad_watch_request_is_named(gcal, body, field):
     response = gcal.post("/events/watch", json=body)

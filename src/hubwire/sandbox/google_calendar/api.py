@@ -99,7 +99,7 @@ def events_watch(request, calendar_id: str):
     if body.get("expiration"):
         try:
             expires_at = min(expires_at, watch.from_ms(body["expiration"]))
-        except (TypeError, ValueError, OverflowError):
+        except (TypeError, ValueError, OverflowError, OSError):  # OSError: a year the platform cannot hold
             return bad_field("Invalid value for: expiration (milliseconds since the epoch).", "expiration")
     token = body.get("token", "")
     if not isinstance(token, str):

@@ -23,11 +23,12 @@ STATUSES = ("confirmed", "tentative", "cancelled")
 RECURRENCE_LINE = re.compile(r"(RRULE|EXRULE|RDATE|EXDATE)[:;].+")
 # The frequencies Google Calendar's repeat options make (RFC 5545 also has SECONDLY..HOURLY).
 FREQUENCY = re.compile(r"(?:RRULE|EXRULE)[:;].*\bFREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)\b.*")
-TEXT_FIELDS = ("summary", "description", "location", "colorId", "transparency", "visibility")
+TEXT_FIELDS = ("summary", "description", "location", "colorId", "transparency", "visibility", "recurringEventId")
+OBJECT_FIELDS = ("reminders", "source", "originalStartTime")
+FLAG_FIELDS = ("guestsCanModify", "guestsCanInviteOthers", "guestsCanSeeOtherGuests", "anyoneCanAddSelf")
 # What a client may write; the rest of an Event (id, etag, created, organizer…) is Google's.
-WRITABLE = {*TEXT_FIELDS, "start", "end", "attendees", "recurrence", "extendedProperties", "status", "reminders",
-            "guestsCanModify", "guestsCanInviteOthers", "guestsCanSeeOtherGuests", "anyoneCanAddSelf", "source",
-            "originalStartTime", "recurringEventId"}
+WRITABLE = {*TEXT_FIELDS, *OBJECT_FIELDS, *FLAG_FIELDS, "start", "end", "attendees", "recurrence",
+            "extendedProperties", "status"}
 # What a writable field is when a new event or a full update (PUT) leaves it out.
 WRITE_DEFAULTS = {"status": "confirmed", "reminders": {"useDefault": True}}
 # What changes an event's iCalendar SEQUENCE (RFC 5545 §3.8.7.4: a change to its timing).
@@ -98,6 +99,12 @@ def check(event: dict) -> None:
     for field in TEXT_FIELDS:
         if field in event and not isinstance(event[field], str):
             raise Invalid(f"Invalid value for: {field} must be a string.", field)
+    for field in OBJECT_FIELDS:
+        if field in event and not isinstance(event[field], dict):
+            raise Invalid(f"Invalid value for: {field} must be an object.", field)
+    for field in FLAG_FIELDS:
+        if field in event and not isinstance(event[field], bool):
+            raise Invalid(f"Invalid value for: {field} must be true or false.", field)
     start_kind, start = _when(event.get("start"), "start")
     end_kind, end = _when(event.get("end"), "end")
     if start_kind != end_kind:
@@ -150,7 +157,8 @@ def conference(request_body: dict, current: dict | None, pending: bool) -> dict 
     create = wanted.get("createRequest") if isinstance(wanted, dict) else None
     if not isinstance(create, dict):
         return wanted if isinstance(wanted, dict) else None
-    if (create.get("conferenceSolutionKey") or {}).get("type") != "hangoutsMeet":
+    solution = create.get("conferenceSolutionKey")
+    if not isinstance(solution, dict) or solution.get("type") != "hangoutsMeet":
         raise Invalid("Invalid conference type value.", "conferenceData.createRequest.conferenceSolutionKey.type")
     if not isinstance(create.get("requestId"), str) or not create["requestId"]:
         raise Invalid("Missing conferenceData.createRequest.requestId.", "conferenceData.createRequest.requestId",
