@@ -35,5 +35,6 @@ INTUIT = register_server(OAuthServer(
 
 # Zoom's error envelope: {"code": <int>, "message": "…"} (providers.md §4.2).
 ERROR_SHAPES["zoom.us"] = ERROR_SHAPES["api.zoom.us"] = lambda status, message: {"code": status, "message": message}
-ERROR_SHAPES["oauth2.googleapis.com"] = ERROR_SHAPES["www.googleapis.com"] = lambda status, message: {
+# www.googleapis.com answers in its Calendar API envelope (google_calendar/errors.py).
+ERROR_SHAPES["oauth2.googleapis.com"] = lambda status, message: {
     "error": {"code": status, "message": message, "errors": [{"domain": "global", "reason": "backendError", "message": message}]}}
