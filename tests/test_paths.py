@@ -19,7 +19,10 @@ def private(var: Path) -> dict[str, str]:
 
 
 def migrate(var: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "HUBWIRE_ENCRYPTION_KEYS")}
+    # A fresh var/ with the default databases: nothing of the test run's own (scripts/test.sh gives the
+    # PostgreSQL pass a sandbox file of its own through HUBWIRE_SANDBOX_DATABASE_URL).
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "HUBWIRE_SANDBOX_DATABASE_URL", "SECRET_KEY", "HUBWIRE_ENCRYPTION_KEYS")}
     env.update(HUBWIRE_VAR_DIR=str(var))
     for database in ("default", "sandbox"):
         done = subprocess.run([str(BIN / "hubwire"), "migrate", "--database", database, "-v", "0"], env=env,

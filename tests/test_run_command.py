@@ -50,7 +50,8 @@ def processes_mentioning(text: str) -> list[str]:
 
 
 def run_env(tmp_path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY")}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "HUBWIRE_SANDBOX_DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY")}
     env = {k: v for k, v in env.items() if k != "HUBWIRE_BASE_URL"}
     env.update(HUBWIRE_VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1", HUBWIRE_SANDBOX="1")  # as `make run`
     return env
