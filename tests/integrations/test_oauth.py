@@ -8,7 +8,7 @@ from django.test import Client
 from hubwire.core.models import AuditEntry
 from hubwire.integrations.models import Connection, ConnectionStatus
 from hubwire.integrations.registry import PROVIDERS
-from hubwire.integrations.tokens import NeedsReconnect, authorized_client
+from hubwire.integrations.tokens import NeedsReconnect, connection_client
 from hubwire.sandbox.models import Grant
 from tests.conftest import SANDBOX_DB, logged_in
 from tests.integrations import oauth_flow
@@ -18,7 +18,7 @@ ZOOM = PROVIDERS["zoom"]
 
 
 def users_me(connection) -> httpx.Response:
-    with authorized_client(ZOOM, connection) as client:
+    with connection_client(ZOOM, connection) as client:
         return client.get(ZOOM.url("api", "/v2/users/me"))
 
 

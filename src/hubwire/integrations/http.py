@@ -177,11 +177,6 @@ def problem_in_provider_words(response: httpx.Response) -> ProviderProblem:
     return ProviderProblem(message, code, retry_can_help(response.status_code))
 
 
-def describe_failure(provider, response: httpx.Response) -> str:
-    """A failed response in the provider's explanation (Provider.explain_error), scrubbed and short."""
-    return scrub(f"{provider.name} answered {response.status_code}: {provider.explain_error(response).message}".strip())
-
-
 def raise_for_status(provider, response: httpx.Response) -> httpx.Response:
     if response.is_success:
         return response

@@ -7,7 +7,6 @@ and found by its SHA-256; it is made the first time the URL is asked for."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -15,14 +14,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from hubwire.core.audit import audit_record
+from hubwire.core.models import hash_link_token
 from hubwire.integrations.models import Connection
 
 # 32 random bytes: the same strength as the inbound hooks' and invitation links' tokens.
 TOKEN_BYTES = 32
-
-
-def inbound_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def connection_inbound_token(*, connection: Connection) -> str:
@@ -32,7 +28,7 @@ def connection_inbound_token(*, connection: Connection) -> str:
         return connection.inbound_token
     token = secrets.token_urlsafe(TOKEN_BYTES)
     Connection.objects.filter(pk=connection.pk, inbound_token_hash__isnull=True).update(
-        inbound_token=token, inbound_token_hash=inbound_token_hash(token))
+        inbound_token=token, inbound_token_hash=hash_link_token(token))
     fresh = Connection.objects.only("inbound_token", "inbound_token_hash").get(pk=connection.pk)
     connection.inbound_token, connection.inbound_token_hash = fresh.inbound_token, fresh.inbound_token_hash
     return connection.inbound_token
@@ -42,7 +38,7 @@ def connection_inbound_token_rotate(*, connection: Connection, actor=None) -> st
     """A new token; the old URL stops working at once (paste the new one at the provider).
     No overlap as with signing secrets: whoever learnt the old URL must lose it now."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    connection.inbound_token, connection.inbound_token_hash = token, inbound_token_hash(token)
+    connection.inbound_token, connection.inbound_token_hash = token, hash_link_token(token)
     with transaction.atomic():
         Connection.objects.filter(pk=connection.pk).update(inbound_token=token,
                                                            inbound_token_hash=connection.inbound_token_hash)
@@ -61,4 +57,4 @@ def connection_for_inbound_token(*, provider_key: str, token: str) -> Connection
     """The connection of `provider_key` whose event URL carries `token`, or None (a token of
     another provider's connection is as unknown as a made-up one)."""
     return (Connection.objects.select_related("workspace")
-            .filter(provider=provider_key, inbound_token_hash=inbound_token_hash(token)).first())
+            .filter(provider=provider_key, inbound_token_hash=hash_link_token(token)).first())

@@ -5,12 +5,12 @@ the inbound receiver and the tasks. Adding an integration is one subclass and @r
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import import_module
-from importlib.util import find_spec
 from datetime import timedelta
 from enum import StrEnum
-from collections.abc import Mapping
+from importlib import import_module
+from importlib.util import find_spec
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 

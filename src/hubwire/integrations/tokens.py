@@ -146,6 +146,3 @@ def connection_client(provider, connection: Connection) -> httpx.Client:
     account = connection.external_account_id or f"connection-{connection.pk}"
     return provider_client(provider, account=account, auth=connection_auth(provider, connection))
 
-
-# Zoom and Stripe code (and their tests) name it so; it predates pasted credentials.
-authorized_client = connection_client

@@ -8,6 +8,9 @@ import httpx
 from hubwire.integrations.http import ProviderProblem, explained, json_object
 
 SLOW_DOWN = ("Google is limiting how fast hubwire may call it. hubwire will try again shortly.", True)
+# 410 on an incremental list: the change cursor must start over (a full sync), not be retried as is.
+START_OVER = ("Google's record of changes since hubwire's last sync has expired. hubwire will read everything "
+              "again.", False)
 
 # Reasons from developers.google.com/calendar/api/guides/errors and the Directory API's limits
 # page, as listed in providers.md §3.4 and §5.
@@ -24,11 +27,8 @@ KNOWN: dict[str, tuple[str, bool]] = {
     "duplicate": ("This already exists in Google (for example a user or group with this email address). "
                   "Choose another, or link the existing one.", False),
     "deleted": ("This item was deleted in Google.", False),
-    # 410 on an incremental list: the change cursor must start over (a full sync), not be retried as is.
-    "fullSyncRequired": ("Google's record of changes since hubwire's last sync has expired. hubwire will read "
-                         "everything again.", False),
-    "updatedMinTooLongAgo": ("Google's record of changes since hubwire's last sync has expired. hubwire will "
-                             "read everything again.", False),
+    "fullSyncRequired": START_OVER,
+    "updatedMinTooLongAgo": START_OVER,
     # 412 with If-Match: a new attempt reads the current etag first.
     "conditionNotMet": ("This item was changed in Google after hubwire last read it. hubwire will read the new "
                         "version and try again.", True),

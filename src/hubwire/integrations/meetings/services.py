@@ -27,7 +27,7 @@ from hubwire.integrations.meetings.types import MeetingGone
 from hubwire.integrations.models import Connection, ConnectionStatus, MeetingSync
 from hubwire.integrations.registry import PROVIDERS, Provider
 from hubwire.integrations.selectors import connection_of
-from hubwire.integrations.tokens import NeedsReconnect, authorized_client
+from hubwire.integrations.tokens import NeedsReconnect, connection_client
 from hubwire.jobs.models import JobStatus, RetryLater
 from hubwire.jobs.registry import job_handler
 from hubwire.jobs.runner import enqueue
@@ -144,7 +144,7 @@ def _bring_in_step(link: MeetingLink, final_attempt: bool, run: SyncRun) -> str:
     if connection is None or connection.status != ConnectionStatus.ACTIVE:
         return _not_connected(link, provider, connection, run, deleting=not wanted)
     try:
-        with authorized_client(provider, connection) as client:
+        with connection_client(provider, connection) as client:
             outcome = (_keep(link, appointment, provider, client, run) if wanted
                        else _remove(link, provider, client, run))
     except NeedsReconnect as exc:
