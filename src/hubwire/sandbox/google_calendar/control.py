@@ -13,9 +13,7 @@ reset_tables(Channel, SyncToken, Event, Calendar)
 
 def calendar_for(email: str) -> Calendar:
     """The primary calendar of the Google user with this email, as the API would find it."""
-    calendar, _ = Calendar.objects.get_or_create(user_id=subject_for(GOOGLE, email)["user_id"],
-                                                 defaults={"email": email})
-    return calendar
+    return events.calendar_of(subject_for(GOOGLE, email))
 
 
 def event_for(data: dict) -> Event:

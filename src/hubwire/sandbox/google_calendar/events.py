@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
 from django.db import transaction
+from django.http import JsonResponse
 
 from hubwire.sandbox import clock
 from hubwire.sandbox.google_calendar import watch
+from hubwire.sandbox.google_calendar.errors import bad_field
 from hubwire.sandbox.google_calendar.models import Calendar, Event
 
 # A client-chosen event id: base32hex characters (a-v, 0-9), 5 to 1024 of them (Event.id in calendar.v3.json).
@@ -41,6 +43,15 @@ class Invalid(ValueError):
     def __init__(self, message: str, field: str, reason: str = "invalid"):
         super().__init__(message)
         self.message, self.field, self.reason = message, field, reason
+
+    def response(self) -> JsonResponse:
+        return bad_field(self.message, self.field, self.reason)
+
+
+def calendar_of(subject: dict) -> Calendar:
+    """The primary calendar of a Google user (a token's subject), made on first use."""
+    calendar, _ = Calendar.objects.get_or_create(user_id=subject["user_id"], defaults={"email": subject["email"]})
+    return calendar
 
 
 def rfc3339(moment: datetime) -> str:
