@@ -87,10 +87,25 @@ def test_all_day_events_and_time_zones_are_kept_as_given(gcal):
     ({**MEETING, "summary": 42}, "invalid", "summary"),
     ({**MEETING, "reminders": "none"}, "invalid", "reminders"),
     ({**MEETING, "guestsCanModify": "yes"}, "invalid", "guestsCanModify"),
+    ({**MEETING, "start": {"date": 20310304}, "end": {"date": 20310305}}, "invalid", "start.date"),
+    ({**MEETING, "start": {"dateTime": 20310304, "timeZone": "UTC"}}, "invalid", "start.dateTime"),
 ])
 def test_a_bad_event_gets_googles_error_envelope_naming_the_field(gcal, body, reason, field):
     response = gcal.post("/events", json={k: v for k, v in body.items() if v is not None})
     assert_google_error(response, 400, reason)
+    assert response.json()["error"]["errors"][0]["location"] == field
+    assert gcal.get("/events").json()["items"] == []
+
+
+@pytest.mark.parametrize("conference, field", [
+    ("hangoutsMeet", "conferenceData"),
+    ({"createRequest": "hangoutsMeet"}, "conferenceData.createRequest"),
+    ({"entryPoints": "https://meet.google.com/abc-defg-hij"}, "conferenceData.entryPoints"),
+    ({"entryPoints": [{"entryPointType": "video"}]}, "conferenceData.entryPoints"),
+])
+def test_bad_conference_data_gets_googles_error_envelope_naming_the_field(gcal, conference, field):
+    response = gcal.post("/events", params={"conferenceDataVersion": 1}, json={**MEETING, "conferenceData": conference})
+    assert_google_error(response, 400, "invalid")
     assert response.json()["error"]["errors"][0]["location"] == field
     assert gcal.get("/events").json()["items"] == []
 

@@ -133,7 +133,7 @@ def events_collection(request, calendar: Calendar):
     body = body_of(request)
     try:
         created = events.insert(calendar, body, **options)
-    except KeyError:
+    except events.Duplicate:
         return google_error(409, "The requested identifier already exists.", "duplicate")
     return JsonResponse(created.body)
 
