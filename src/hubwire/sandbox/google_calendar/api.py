@@ -92,13 +92,15 @@ def events_watch(request, calendar: Calendar):
     # Google wants https; the sandbox also takes http, which is what hubwire listens on under test.
     if not isinstance(address, str) or not address.startswith(("https://", "http://")):
         return bad_field("WebHook callback must be HTTPS: address.", "address", "push.webhookUrlNotHttps")
-    if Channel.objects.filter(channel_id=channel_id, stopped=False, expires_at__gt=clock.now()).exists():
+    now = clock.now()
+    if Channel.objects.filter(channel_id=channel_id, stopped=False, expires_at__gt=now).exists():
         return bad_field(f"Channel id {channel_id} not unique", "id", "channelIdNotUnique")
+    longest = watch.DEFAULT_TTL.total_seconds()
     try:
-        ttl = int((body.get("params") or {}).get("ttl", watch.DEFAULT_TTL.total_seconds()))
+        ttl = int((body.get("params") or {}).get("ttl", longest))
     except (TypeError, ValueError, AttributeError):
         return bad_field("Invalid value for: params.ttl (seconds).", "params.ttl")
-    expires_at = min(clock.now() + watch.DEFAULT_TTL, clock.now() + timedelta(seconds=max(ttl, 1)))
+    expires_at = now + timedelta(seconds=min(max(ttl, 1), longest))  # capped before timedelta can overflow
     if body.get("expiration"):
         try:
             expires_at = min(expires_at, watch.from_ms(body["expiration"]))
