@@ -6,7 +6,7 @@ import pytest
 
 from hubwire.sandbox.google_calendar.models import Event
 from tests.conftest import SANDBOX_DB
-from tests.sandbox.google_calendar.conftest import EMAIL, MEETING, assert_google_error, google_token
+from tests.sandbox.google_calendar.conftest import EMAIL, MEETING, TIMEOUT, assert_google_error, google_token
 from tests.sandbox.google_calendar.schema import validate
 
 pytestmark = SANDBOX_DB
@@ -125,11 +125,11 @@ def test_bad_write_parameters_are_named(gcal, params, field):
 
 def test_credentials_scopes_and_calendars(gcal, sandbox):
     url = f"{sandbox.base_url}/sandbox/www.googleapis.com/calendar/v3/calendars/primary/events"
-    assert_google_error(httpx.get(url), 401, "authError", "Invalid Credentials")
+    assert_google_error(httpx.get(url, timeout=TIMEOUT), 401, "authError", "Invalid Credentials")
     google_token("ya29-readonly", scope="https://www.googleapis.com/auth/calendar.events.readonly")
     readonly = {"Authorization": "Bearer ya29-readonly"}
-    assert httpx.get(url, headers=readonly).status_code == 200
-    assert_google_error(httpx.post(url, headers=readonly, json=MEETING), 403, "insufficientPermissions")
+    assert httpx.get(url, headers=readonly, timeout=TIMEOUT).status_code == 200
+    assert_google_error(httpx.post(url, headers=readonly, json=MEETING, timeout=TIMEOUT), 403, "insufficientPermissions")
     calendars = f"{sandbox.base_url}/sandbox/www.googleapis.com/calendar/v3/calendars"
     assert_google_error(gcal.get(f"{calendars}/someone-else@gmail.example/events"), 404, "notFound")
     by_email = gcal.get(f"{calendars}/{EMAIL}/events")
@@ -140,7 +140,7 @@ def test_each_google_user_has_their_own_calendar(gcal, sandbox):
     gcal.post("/events", json=MEETING)
     google_token("ya29-lee", email="lee@gmail.example")
     lee = httpx.get(f"{sandbox.base_url}/sandbox/www.googleapis.com/calendar/v3/calendars/primary/events",
-                    headers={"Authorization": "Bearer ya29-lee"}).json()
+                    headers={"Authorization": "Bearer ya29-lee"}, timeout=TIMEOUT).json()
     assert lee["items"] == [] and lee["summary"] == "lee@gmail.example"
 
 
@@ -194,7 +194,7 @@ def test_a_meet_conference_pending_then_ready(gcal, sandbox):
     ("google_calendar-conference-ready", {"event_id": "nosuchevent"}),
 ])
 def test_a_bad_test_hook_request_is_a_400_naming_the_problem(sandbox, action, data):
-    response = httpx.post(f"{sandbox.base_url}/sandbox/_control/{action}/", json=data, timeout=10)
+    response = httpx.post(f"{sandbox.base_url}/sandbox/_control/{action}/", json=data, timeout=TIMEOUT)
     assert response.status_code == 400 and "bad or missing field" in response.json()["error"]
 
 
@@ -202,5 +202,6 @@ def test_reset_forgets_the_calendars(gcal, sandbox):
     created = gcal.post("/events", json=MEETING).json()
     sandbox.control("reset")
     google_token("ya29-again")
-    again = httpx.get(str(gcal.base_url) + f"/events/{created['id']}", headers={"Authorization": "Bearer ya29-again"})
+    again = httpx.get(str(gcal.base_url) + f"/events/{created['id']}", headers={"Authorization": "Bearer ya29-again"},
+                      timeout=TIMEOUT)
     assert_google_error(again, 404, "notFound")
