@@ -114,6 +114,7 @@ def test_bad_conference_data_gets_googles_error_envelope_naming_the_field(gcal, 
 def test_a_body_that_is_not_an_event_object_is_a_parse_error(gcal, content):
     response = gcal.post("/events", content=content, headers={"content-type": "application/json"})
     assert_google_error(response, 400, "parseError")
+    assert gcal.get("/events").json()["items"] == []
 
 
 @pytest.mark.parametrize("params, field", [({"sendUpdates": "everyone"}, "sendUpdates"),
@@ -121,6 +122,7 @@ def test_a_body_that_is_not_an_event_object_is_a_parse_error(gcal, content):
 def test_bad_write_parameters_are_named(gcal, params, field):
     response = gcal.post("/events", params=params, json=MEETING)
     assert_google_error(response, 400, "invalid", field)
+    assert gcal.get("/events").json()["items"] == []
 
 
 def test_credentials_scopes_and_calendars(gcal, sandbox):
@@ -189,6 +191,7 @@ def test_a_meet_conference_pending_then_ready(gcal, sandbox):
 @pytest.mark.parametrize("action, data", [
     ("google_calendar-create-event", {"event": MEETING}),
     ("google_calendar-create-event", {"email": EMAIL, "event": {"summary": "no times"}}),
+    ("google_calendar-create-event", {"email": EMAIL, "event": "Strategy call"}),
     ("google_calendar-edit-event", {"event_id": "nosuchevent", "changes": {}}),
     ("google_calendar-delete-event", {}),
     ("google_calendar-conference-ready", {"event_id": "nosuchevent"}),
@@ -196,6 +199,15 @@ def test_a_meet_conference_pending_then_ready(gcal, sandbox):
 def test_a_bad_test_hook_request_is_a_400_naming_the_problem(sandbox, action, data):
     response = httpx.post(f"{sandbox.base_url}/sandbox/_control/{action}/", json=data, timeout=TIMEOUT)
     assert response.status_code == 400 and "bad or missing field" in response.json()["error"]
+    assert not Event.objects.exists()
+
+
+def test_an_edit_hook_whose_changes_are_not_an_object_is_a_400_and_changes_nothing(gcal, sandbox):
+    created = gcal.post("/events", json=MEETING).json()
+    response = httpx.post(f"{sandbox.base_url}/sandbox/_control/google_calendar-edit-event/",
+                          json={"event_id": created["id"], "changes": "retitle"}, timeout=TIMEOUT)
+    assert response.status_code == 400 and "changes must be an object" in response.json()["error"]
+    assert gcal.get(f"/events/{created['id']}").json() == created
 
 
 def test_reset_forgets_the_calendars(gcal, sandbox):
