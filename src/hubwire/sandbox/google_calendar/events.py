@@ -9,7 +9,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 
 from hubwire.sandbox import clock
@@ -253,7 +253,10 @@ def insert(calendar: Calendar, body: dict, *, send_updates: str = "", conference
              "iCalUID": f"{event_id}@google.com", "sequence": 0, "eventType": "default", **WRITE_DEFAULTS, **event}
     if conference_version:
         event = with_conference(event, conference(body, None, calendar.conferences_pending))
-    return _save(Event(calendar=calendar, event_id=event_id), event, send_updates)
+    try:
+        return _save(Event(calendar=calendar, event_id=event_id), event, send_updates)
+    except IntegrityError:  # the same id inserted at the same moment, after the check above
+        raise Duplicate(event_id) from None
 
 
 def change(found: Event, changes: dict, *, replace: bool = False, send_updates: str = "",
