@@ -11,6 +11,9 @@ from hubwire.sandbox.oauth import subject_for
 from hubwire.sandbox.servers import GOOGLE
 
 EMAIL = "dana@gmail.example"
+# How long a test waits for one answer: generous, since a busy machine is slow, not wrong (a watch
+# request also waits for its first push to be delivered), and httpx's own default is 5 seconds.
+TIMEOUT = 60
 EVENTS_SCOPE = "https://www.googleapis.com/auth/calendar.events"
 MEETING = {"summary": "Strategy call", "description": "hubwire appointment 7",
            "start": {"dateTime": "2031-03-04T10:00:00+08:00", "timeZone": "Asia/Shanghai"},
@@ -29,7 +32,7 @@ def google_token(value: str, email: str = EMAIL, scope: str = EVENTS_SCOPE) -> N
 def gcal(sandbox):
     google_token("ya29-dana")
     return httpx.Client(base_url=f"{sandbox.base_url}/sandbox/www.googleapis.com/calendar/v3/calendars/primary",
-                        headers={"Authorization": "Bearer ya29-dana"}, timeout=10)
+                        headers={"Authorization": "Bearer ya29-dana"}, timeout=TIMEOUT)
 
 
 def assert_google_error(response, status: int, reason: str, words: str = "") -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from hubwire.sandbox.google_calendar.models import Event
 from tests.conftest import SANDBOX_DB
-from tests.sandbox.google_calendar.conftest import EMAIL, MEETING, assert_google_error, google_token
+from tests.sandbox.google_calendar.conftest import EMAIL, MEETING, TIMEOUT, assert_google_error, google_token
 from tests.sandbox.google_calendar.schema import validate
 
 pytestmark = SANDBOX_DB
@@ -87,6 +87,8 @@ def test_all_day_events_and_time_zones_are_kept_as_given(gcal):
     ({**MEETING, "summary": 42}, "invalid", "summary"),
     ({**MEETING, "reminders": "none"}, "invalid", "reminders"),
     ({**MEETING, "guestsCanModify": "yes"}, "invalid", "guestsCanModify"),
+    ({**MEETING, "start": {"date": 20310304}, "end": {"date": 20310305}}, "invalid", "start.date"),
+    ({**MEETING, "start": {"dateTime": 20310304, "timeZone": "UTC"}}, "invalid", "start.dateTime"),
 ])
 def test_a_bad_event_gets_googles_error_envelope_naming_the_field(gcal, body, reason, field):
     response = gcal.post("/events", json={k: v for k, v in body.items() if v is not None})
@@ -95,10 +97,24 @@ def test_a_bad_event_gets_googles_error_envelope_naming_the_field(gcal, body, re
     assert gcal.get("/events").json()["items"] == []
 
 
+@pytest.mark.parametrize("conference, field", [
+    ("hangoutsMeet", "conferenceData"),
+    ({"createRequest": "hangoutsMeet"}, "conferenceData.createRequest"),
+    ({"entryPoints": "https://meet.google.com/abc-defg-hij"}, "conferenceData.entryPoints"),
+    ({"entryPoints": [{"entryPointType": "video"}]}, "conferenceData.entryPoints"),
+])
+def test_bad_conference_data_gets_googles_error_envelope_naming_the_field(gcal, conference, field):
+    response = gcal.post("/events", params={"conferenceDataVersion": 1}, json={**MEETING, "conferenceData": conference})
+    assert_google_error(response, 400, "invalid")
+    assert response.json()["error"]["errors"][0]["location"] == field
+    assert gcal.get("/events").json()["items"] == []
+
+
 @pytest.mark.parametrize("content", [b"[1, 2]", b'{"summary": "\\ud800"}', b"{nope"])
 def test_a_body_that_is_not_an_event_object_is_a_parse_error(gcal, content):
     response = gcal.post("/events", content=content, headers={"content-type": "application/json"})
     assert_google_error(response, 400, "parseError")
+    assert gcal.get("/events").json()["items"] == []
 
 
 @pytest.mark.parametrize("params, field", [({"sendUpdates": "everyone"}, "sendUpdates"),
@@ -106,15 +122,16 @@ def test_a_body_that_is_not_an_event_object_is_a_parse_error(gcal, content):
 def test_bad_write_parameters_are_named(gcal, params, field):
     response = gcal.post("/events", params=params, json=MEETING)
     assert_google_error(response, 400, "invalid", field)
+    assert gcal.get("/events").json()["items"] == []
 
 
 def test_credentials_scopes_and_calendars(gcal, sandbox):
     url = f"{sandbox.base_url}/sandbox/www.googleapis.com/calendar/v3/calendars/primary/events"
-    assert_google_error(httpx.get(url), 401, "authError", "Invalid Credentials")
+    assert_google_error(httpx.get(url, timeout=TIMEOUT), 401, "authError", "Invalid Credentials")
     google_token("ya29-readonly", scope="https://www.googleapis.com/auth/calendar.events.readonly")
     readonly = {"Authorization": "Bearer ya29-readonly"}
-    assert httpx.get(url, headers=readonly).status_code == 200
-    assert_google_error(httpx.post(url, headers=readonly, json=MEETING), 403, "insufficientPermissions")
+    assert httpx.get(url, headers=readonly, timeout=TIMEOUT).status_code == 200
+    assert_google_error(httpx.post(url, headers=readonly, json=MEETING, timeout=TIMEOUT), 403, "insufficientPermissions")
     calendars = f"{sandbox.base_url}/sandbox/www.googleapis.com/calendar/v3/calendars"
     assert_google_error(gcal.get(f"{calendars}/someone-else@gmail.example/events"), 404, "notFound")
     by_email = gcal.get(f"{calendars}/{EMAIL}/events")
@@ -125,7 +142,7 @@ def test_each_google_user_has_their_own_calendar(gcal, sandbox):
     gcal.post("/events", json=MEETING)
     google_token("ya29-lee", email="lee@gmail.example")
     lee = httpx.get(f"{sandbox.base_url}/sandbox/www.googleapis.com/calendar/v3/calendars/primary/events",
-                    headers={"Authorization": "Bearer ya29-lee"}).json()
+                    headers={"Authorization": "Bearer ya29-lee"}, timeout=TIMEOUT).json()
     assert lee["items"] == [] and lee["summary"] == "lee@gmail.example"
 
 
@@ -174,18 +191,29 @@ def test_a_meet_conference_pending_then_ready(gcal, sandbox):
 @pytest.mark.parametrize("action, data", [
     ("google_calendar-create-event", {"event": MEETING}),
     ("google_calendar-create-event", {"email": EMAIL, "event": {"summary": "no times"}}),
+    ("google_calendar-create-event", {"email": EMAIL, "event": "Strategy call"}),
     ("google_calendar-edit-event", {"event_id": "nosuchevent", "changes": {}}),
     ("google_calendar-delete-event", {}),
     ("google_calendar-conference-ready", {"event_id": "nosuchevent"}),
 ])
 def test_a_bad_test_hook_request_is_a_400_naming_the_problem(sandbox, action, data):
-    response = httpx.post(f"{sandbox.base_url}/sandbox/_control/{action}/", json=data, timeout=10)
+    response = httpx.post(f"{sandbox.base_url}/sandbox/_control/{action}/", json=data, timeout=TIMEOUT)
     assert response.status_code == 400 and "bad or missing field" in response.json()["error"]
+    assert not Event.objects.exists()
+
+
+def test_an_edit_hook_whose_changes_are_not_an_object_is_a_400_and_changes_nothing(gcal, sandbox):
+    created = gcal.post("/events", json=MEETING).json()
+    response = httpx.post(f"{sandbox.base_url}/sandbox/_control/google_calendar-edit-event/",
+                          json={"event_id": created["id"], "changes": "retitle"}, timeout=TIMEOUT)
+    assert response.status_code == 400 and "changes must be an object" in response.json()["error"]
+    assert gcal.get(f"/events/{created['id']}").json() == created
 
 
 def test_reset_forgets_the_calendars(gcal, sandbox):
     created = gcal.post("/events", json=MEETING).json()
     sandbox.control("reset")
     google_token("ya29-again")
-    again = httpx.get(str(gcal.base_url) + f"/events/{created['id']}", headers={"Authorization": "Bearer ya29-again"})
+    again = httpx.get(str(gcal.base_url) + f"/events/{created['id']}", headers={"Authorization": "Bearer ya29-again"},
+                      timeout=TIMEOUT)
     assert_google_error(again, 404, "notFound")

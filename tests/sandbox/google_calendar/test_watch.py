@@ -7,6 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from hubwire.sandbox import clock
+from hubwire.sandbox.google_calendar.models import Channel
+from hubwire.sandbox.google_calendar.watch import DEFAULT_TTL
 from tests.conftest import SANDBOX_DB, wait_until
 from tests.sandbox.google_calendar.conftest import MEETING, assert_google_error
 from tests.sandbox.google_calendar.schema import validate
@@ -104,6 +106,13 @@ def test_a_channel_expires_on_the_sandbox_clock(gcal, sandbox, receiver):
 def test_a_bad_watch_request_is_named(gcal, body, field):
     response = gcal.post("/events/watch", json=body)
     assert response.status_code == 400 and response.json()["error"]["errors"][0]["location"] == field
+    assert not Channel.objects.exists()
+
+
+def test_a_ttl_beyond_the_longest_gets_the_longest(gcal, sandbox, receiver):
+    sandbox.control("clock-freeze", frozen=True)
+    channel = validate(watch(gcal, receiver, params={"ttl": str(10**20)}).json(), "Channel")
+    assert int(channel["expiration"]) / 1000 - clock.now().timestamp() == pytest.approx(DEFAULT_TTL.total_seconds(), abs=1)
 
 
 def test_a_live_channel_id_cannot_be_reused(gcal, receiver):

@@ -2,6 +2,7 @@
 get, patch, update, delete, list (paging, syncToken, filters), watch; channels.stop. The signed-in
 Google user's primary calendar is its calendarId "primary" or its email."""
 
+import functools
 import secrets
 from datetime import timedelta
 
@@ -22,12 +23,6 @@ READ_SCOPES = WRITE_SCOPES | {SCOPE + "calendar.readonly", SCOPE + "calendar.eve
 CHANNEL_ID_MAX = 64  # Channel.id: "at most 64 characters" (developers.google.com/calendar/api/guides/push)
 
 
-def calendar_of(token) -> Calendar:
-    calendar, _ = Calendar.objects.get_or_create(user_id=token.subject["user_id"],
-                                                 defaults={"email": token.subject["email"]})
-    return calendar
-
-
 def authorized(request, calendar_id: str | None):
     """(the user's calendar, None) or (None, Google's 401 / 403 / 404 answer)."""
     token = bearer(request, "google")
@@ -38,48 +33,56 @@ def authorized(request, calendar_id: str | None):
     if not needed & set(token.scope.split()):
         return None, google_error(403, "Request had insufficient authentication scopes.", "insufficientPermissions",
                                   domain="global")
-    calendar = calendar_of(token)
+    calendar = events.calendar_of(token.subject)
     if calendar_id not in (None, "primary", calendar.email):
         return None, google_error(404, "Not Found", "notFound")
     return calendar, None
 
 
-def body_of(request) -> dict | None:
+def body_of(request) -> dict:
+    """The request's JSON object; Invalid (Google's parseError) for anything else."""
     try:
         body = parse_json(request.body or b"{}")
     except BadJson:
-        return None
-    return body if isinstance(body, dict) else None
+        body = None
+    if not isinstance(body, dict):
+        raise events.Invalid("Parse Error: the request body is not a JSON object.", "body", "parseError")
+    return body
 
 
-def bad_json():
-    return google_error(400, "Parse Error: the request body is not a JSON object.", "parseError", location="body")
-
-
-def write_options(request) -> tuple[dict, JsonResponse | None]:
+def write_options(request) -> dict:
     """sendUpdates and conferenceDataVersion, as insert, patch, update and delete take them."""
     send_updates = request.GET.get("sendUpdates", "")
     if send_updates and send_updates not in events.SEND_UPDATES:
-        return {}, bad_field(f"Invalid value for: sendUpdates: {send_updates!r}.", "sendUpdates")
+        raise events.Invalid(f"Invalid value for: sendUpdates: {send_updates!r}.", "sendUpdates")
     version = request.GET.get("conferenceDataVersion", "0")
     if version not in ("0", "1"):
-        return {}, bad_field(f"Invalid value for: conferenceDataVersion: {version!r} (0 or 1).",
+        raise events.Invalid(f"Invalid value for: conferenceDataVersion: {version!r} (0 or 1).",
                              "conferenceDataVersion")
-    return {"send_updates": send_updates, "conference_version": int(version)}, None
+    return {"send_updates": send_updates, "conference_version": int(version)}
 
 
-def invalid(problem: events.Invalid) -> JsonResponse:
-    return bad_field(problem.message, problem.field, problem.reason)
+def api(methods: str, pattern: str):
+    """A route of the Calendar API: its handler gets the caller's calendar once the credentials,
+    scopes and calendarId are checked, and a body Google refuses (events.Invalid) is its 400."""
+    def decorator(handler):
+        @route(HOST, methods, BASE + pattern)
+        @functools.wraps(handler)
+        def view(request, calendar_id: str | None = None, **kwargs):
+            calendar, failure = authorized(request, calendar_id)
+            if failure:
+                return failure
+            try:
+                return handler(request, calendar, **kwargs)
+            except events.Invalid as problem:
+                return problem.response()
+        return view
+    return decorator
 
 
-@route(HOST, "POST", BASE + r"/calendars/(?P<calendar_id>[^/]+)/events/watch")
-def events_watch(request, calendar_id: str):
-    calendar, failure = authorized(request, calendar_id)
-    if failure:
-        return failure
+@api("POST", r"/calendars/(?P<calendar_id>[^/]+)/events/watch")
+def events_watch(request, calendar: Calendar):
     body = body_of(request)
-    if body is None:
-        return bad_json()
     channel_id = body.get("id")
     if not isinstance(channel_id, str) or not 0 < len(channel_id) <= CHANNEL_ID_MAX:
         return bad_field(f"Missing or invalid channel id: 1 to {CHANNEL_ID_MAX} characters.", "id", "required")
@@ -89,13 +92,15 @@ def events_watch(request, calendar_id: str):
     # Google wants https; the sandbox also takes http, which is what hubwire listens on under test.
     if not isinstance(address, str) or not address.startswith(("https://", "http://")):
         return bad_field("WebHook callback must be HTTPS: address.", "address", "push.webhookUrlNotHttps")
-    if Channel.objects.filter(channel_id=channel_id, stopped=False, expires_at__gt=clock.now()).exists():
+    now = clock.now()
+    if Channel.objects.filter(channel_id=channel_id, stopped=False, expires_at__gt=now).exists():
         return bad_field(f"Channel id {channel_id} not unique", "id", "channelIdNotUnique")
+    longest = watch.DEFAULT_TTL.total_seconds()
     try:
-        ttl = int((body.get("params") or {}).get("ttl", watch.DEFAULT_TTL.total_seconds()))
+        ttl = int((body.get("params") or {}).get("ttl", longest))
     except (TypeError, ValueError, AttributeError):
         return bad_field("Invalid value for: params.ttl (seconds).", "params.ttl")
-    expires_at = min(clock.now() + watch.DEFAULT_TTL, clock.now() + timedelta(seconds=max(ttl, 1)))
+    expires_at = now + timedelta(seconds=min(max(ttl, 1), longest))  # capped before timedelta can overflow
     if body.get("expiration"):
         try:
             expires_at = min(expires_at, watch.from_ms(body["expiration"]))
@@ -112,14 +117,9 @@ def events_watch(request, calendar_id: str):
                          **({"token": token} if token else {}), "expiration": watch.expiration_ms(expires_at)})
 
 
-@route(HOST, "POST", BASE + r"/channels/stop")
-def channels_stop(request):
-    calendar, failure = authorized(request, None)
-    if failure:
-        return failure
+@api("POST", r"/channels/stop")
+def channels_stop(request, calendar: Calendar):
     body = body_of(request)
-    if body is None:
-        return bad_json()
     stopped = Channel.objects.filter(calendar=calendar, channel_id=body.get("id"), resource_id=body.get("resourceId"),
                                      stopped=False).update(stopped=True)
     if not stopped:
@@ -127,33 +127,21 @@ def channels_stop(request):
     return HttpResponse(status=204)
 
 
-@route(HOST, "GET POST", BASE + r"/calendars/(?P<calendar_id>[^/]+)/events")
-def events_collection(request, calendar_id: str):
-    calendar, failure = authorized(request, calendar_id)
-    if failure:
-        return failure
+@api("GET POST", r"/calendars/(?P<calendar_id>[^/]+)/events")
+def events_collection(request, calendar: Calendar):
     if request.method == "GET":
         return listing.events_list(request, calendar)
-    options, failure = write_options(request)
-    if failure:
-        return failure
+    options = write_options(request)
     body = body_of(request)
-    if body is None:
-        return bad_json()
     try:
         created = events.insert(calendar, body, **options)
-    except events.Invalid as problem:
-        return invalid(problem)
-    except KeyError:
+    except events.Duplicate:
         return google_error(409, "The requested identifier already exists.", "duplicate")
     return JsonResponse(created.body)
 
 
-@route(HOST, "GET PUT PATCH DELETE", BASE + r"/calendars/(?P<calendar_id>[^/]+)/events/(?P<event_id>[^/]+)")
-def event(request, calendar_id: str, event_id: str):
-    calendar, failure = authorized(request, calendar_id)
-    if failure:
-        return failure
+@api("GET PUT PATCH DELETE", r"/calendars/(?P<calendar_id>[^/]+)/events/(?P<event_id>[^/]+)")
+def event(request, calendar: Calendar, event_id: str):
     found = Event.objects.filter(calendar=calendar, event_id=event_id).select_related("calendar").first()
     if found is None and (instance := listing.find_instance(calendar, event_id)):
         found = events.occurrence(calendar, instance)
@@ -165,20 +153,13 @@ def event(request, calendar_id: str, event_id: str):
     if wanted and wanted not in ("*", found.body["etag"]):
         return google_error(412, "Precondition Failed", "conditionNotMet", location="If-Match",
                             location_type="header")
-    options, failure = write_options(request)
-    if failure:
-        return failure
+    options = write_options(request)
     if request.method == "DELETE":
         if found.body.get("status") == "cancelled":
             return google_error(410, "Resource has been deleted", "deleted")
         events.delete(found, send_updates=options["send_updates"])
         return HttpResponse(status=204)
     body = body_of(request)
-    if body is None:
-        return bad_json()
-    try:
-        changed = events.change(found, body, replace=request.method == "PUT", **options)
-    except events.Invalid as problem:
-        return invalid(problem)
+    changed = events.change(found, body, replace=request.method == "PUT", **options)
     return JsonResponse(changed.body)
 

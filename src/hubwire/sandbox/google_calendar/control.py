@@ -13,9 +13,14 @@ reset_tables(Channel, SyncToken, Event, Calendar)
 
 def calendar_for(email: str) -> Calendar:
     """The primary calendar of the Google user with this email, as the API would find it."""
-    calendar, _ = Calendar.objects.get_or_create(user_id=subject_for(GOOGLE, email)["user_id"],
-                                                 defaults={"email": email})
-    return calendar
+    return events.calendar_of(subject_for(GOOGLE, email))
+
+
+def object_in(data: dict, name: str) -> dict:
+    """data[name], which must be a JSON object (ValueError, a 400, otherwise)."""
+    if not isinstance(data[name], dict):
+        raise ValueError(f"{name} must be an object")
+    return data[name]
 
 
 def event_for(data: dict) -> Event:
@@ -26,14 +31,14 @@ def event_for(data: dict) -> Event:
 @control_action("google_calendar-create-event")
 def create_event(data):
     """{"email", "event": {an Event body}}: the person adds an event to their calendar."""
-    created = events.insert(calendar_for(data["email"]), data["event"], conference_version=1)
+    created = events.insert(calendar_for(data["email"]), object_in(data, "event"), conference_version=1)
     return created.body
 
 
 @control_action("google_calendar-edit-event")
 def edit_event(data):
     """{"event_id", "changes": {...}, "email"?}: the person moves, retitles or otherwise edits it."""
-    return events.change(event_for(data), data["changes"], conference_version=1).body
+    return events.change(event_for(data), object_in(data, "changes"), conference_version=1).body
 
 
 @control_action("google_calendar-delete-event")

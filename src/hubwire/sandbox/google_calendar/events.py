@@ -9,10 +9,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.http import JsonResponse
 
 from hubwire.sandbox import clock
 from hubwire.sandbox.google_calendar import watch
+from hubwire.sandbox.google_calendar.errors import bad_field
 from hubwire.sandbox.google_calendar.models import Calendar, Event
 
 # A client-chosen event id: base32hex characters (a-v, 0-9), 5 to 1024 of them (Event.id in calendar.v3.json).
@@ -42,6 +44,19 @@ class Invalid(ValueError):
         super().__init__(message)
         self.message, self.field, self.reason = message, field, reason
 
+    def response(self) -> JsonResponse:
+        return bad_field(self.message, self.field, self.reason)
+
+
+class Duplicate(ValueError):
+    """A client-chosen event id this calendar already has: Google's 409 duplicate."""
+
+
+def calendar_of(subject: dict) -> Calendar:
+    """The primary calendar of a Google user (a token's subject), made on first use."""
+    calendar, _ = Calendar.objects.get_or_create(user_id=subject["user_id"], defaults={"email": subject["email"]})
+    return calendar
+
 
 def rfc3339(moment: datetime) -> str:
     return moment.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
@@ -50,7 +65,9 @@ def rfc3339(moment: datetime) -> str:
 def parse_moment(text: str, field: str) -> datetime:
     """An RFC 3339 timestamp; naive when it has no offset."""
     try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00").replace("z", "+00:00"))
+        if not isinstance(text, str):
+            raise ValueError(text)
+        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise Invalid(f"Invalid value for: {field}: {text!r} is not an RFC 3339 date-time.", field) from None
 
@@ -72,8 +89,8 @@ def _when(value, field: str) -> tuple[str, object]:
         raise Invalid(f"Invalid {field} time: give either date or dateTime, not both.", field)
     if value.get("date"):
         try:
-            return "date", date.fromisoformat(str(value["date"]))
-        except ValueError:
+            return "date", date.fromisoformat(value["date"])
+        except (ValueError, TypeError):  # TypeError: not a string
             raise Invalid(f"Invalid value for: {field}.date: {value['date']!r} is not a yyyy-mm-dd date.",
                           field + ".date") from None
     if not value.get("dateTime"):
@@ -154,9 +171,18 @@ def conference(request_body: dict, current: dict | None, pending: bool) -> dict 
     wanted = request_body.get("conferenceData")
     if wanted is None:
         return None
-    create = wanted.get("createRequest") if isinstance(wanted, dict) else None
+    if not isinstance(wanted, dict):
+        raise Invalid("Invalid value for: conferenceData must be an object.", "conferenceData")
+    entry_points = wanted.get("entryPoints", [])
+    if not isinstance(entry_points, list) or not all(isinstance(p, dict) and isinstance(p.get("uri"), str)
+                                                     for p in entry_points):
+        raise Invalid("Invalid conference entry point: each needs a uri.", "conferenceData.entryPoints")
+    create = wanted.get("createRequest")
+    if create is None:
+        return wanted
     if not isinstance(create, dict):
-        return wanted if isinstance(wanted, dict) else None
+        raise Invalid("Invalid value for: conferenceData.createRequest must be an object.",
+                      "conferenceData.createRequest")
     solution = create.get("conferenceSolutionKey")
     if not isinstance(solution, dict) or solution.get("type") != "hangoutsMeet":
         raise Invalid("Invalid conference type value.", "conferenceData.createRequest.conferenceSolutionKey.type")
@@ -164,7 +190,7 @@ def conference(request_body: dict, current: dict | None, pending: bool) -> dict 
         raise Invalid("Missing conferenceData.createRequest.requestId.", "conferenceData.createRequest.requestId",
                       "required")
     existing = (current or {}).get("conferenceData")
-    if existing and existing.get("createRequest", {}).get("requestId") == create["requestId"]:
+    if existing and (existing.get("createRequest") or {}).get("requestId") == create["requestId"]:
         return existing  # a repeated requestId is ignored: no second conference (providers.md §3.2)
     return {"createRequest": {"requestId": create["requestId"], "conferenceSolutionKey": {"type": "hangoutsMeet"},
                               "status": {"statusCode": "pending" if pending else "success"}},
@@ -212,14 +238,14 @@ def _save(found: Event, body: dict, send_updates: str) -> Event:
 
 
 def insert(calendar: Calendar, body: dict, *, send_updates: str = "", conference_version: int = 0) -> Event:
-    """Raise Invalid for a bad body, or KeyError("duplicate") when the client's id is taken."""
+    """Raise Invalid for a bad body, or Duplicate when the client's id is taken."""
     event_id = body.get("id") or new_event_id()
     if not isinstance(event_id, str) or not EVENT_ID.fullmatch(event_id):
         raise Invalid("Invalid resource id value: an event id is 5-1024 characters a-v and 0-9.", "id")
     event = {k: v for k, v in body.items() if k in WRITABLE}
     check(event)
     if Event.objects.filter(calendar=calendar, event_id=event_id).exists():
-        raise KeyError("duplicate")
+        raise Duplicate(event_id)
     now = rfc3339(clock.now())
     owner = {"email": calendar.email, "self": True}
     event = {"kind": "calendar#event", "id": event_id, "created": now,
@@ -227,7 +253,10 @@ def insert(calendar: Calendar, body: dict, *, send_updates: str = "", conference
              "iCalUID": f"{event_id}@google.com", "sequence": 0, "eventType": "default", **WRITE_DEFAULTS, **event}
     if conference_version:
         event = with_conference(event, conference(body, None, calendar.conferences_pending))
-    return _save(Event(calendar=calendar, event_id=event_id), event, send_updates)
+    try:
+        return _save(Event(calendar=calendar, event_id=event_id), event, send_updates)
+    except IntegrityError:  # the same id inserted at the same moment, after the check above
+        raise Duplicate(event_id) from None
 
 
 def change(found: Event, changes: dict, *, replace: bool = False, send_updates: str = "",
@@ -260,7 +289,7 @@ def occurrence(calendar: Calendar, instance: dict) -> Event:
 def conference_ready(found: Event) -> Event:
     """Google finishes making a pending Meet conference: the link appears, the event changes."""
     data = found.body.get("conferenceData") or {}
-    if data.get("createRequest", {}).get("status", {}).get("statusCode") != "pending":
+    if ((data.get("createRequest") or {}).get("status") or {}).get("statusCode") != "pending":
         raise ValueError(f"event {found.event_id} has no pending conference")
     data = {**data, **meet_details()}
     data["createRequest"] = {**data["createRequest"], "status": {"statusCode": "success"}}

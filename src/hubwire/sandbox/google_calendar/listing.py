@@ -152,10 +152,7 @@ def events_list(request, calendar: Calendar) -> JsonResponse:
         if token is None:
             return google_error(410, "Sync token is no longer valid, a full sync is required.", "fullSyncRequired")
         events = events.filter(position__gt=token.position)
-    try:
-        chosen = select(request, [(e.pk, e.body) for e in events], single=single, incremental=bool(sync_value))
-    except Invalid as problem:
-        return bad_field(problem.message, problem.field, problem.reason)
+    chosen = select(request, [(e.pk, e.body) for e in events], single=single, incremental=bool(sync_value))
     # Each item's place in the listing: pages resume after the last place listed, so an event added,
     # changed or deleted meanwhile never shifts one that was not yet listed off the pages.
     order = {"startTime": lambda e: starts(e).astimezone(UTC).isoformat(), "updated": lambda e: e["updated"]}.get(

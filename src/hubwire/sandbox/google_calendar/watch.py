@@ -6,6 +6,9 @@ Unlike Google, a failed delivery is not retried with backoff; the call log shows
 
 from datetime import datetime, timedelta, timezone
 
+from django.db import transaction
+from django.db.models import F
+
 from hubwire.sandbox import clock
 from hubwire.sandbox.clients import post_event
 from hubwire.sandbox.google_calendar.models import Calendar, Channel
@@ -30,8 +33,10 @@ def live(calendar: Calendar):
 
 
 def push(channel: Channel, state: str) -> None:
-    channel.messages += 1
-    channel.save(update_fields=["messages"])
+    # Counted in the database, so that two writes at once never send one message number twice.
+    with transaction.atomic(using="sandbox"):
+        Channel.objects.filter(pk=channel.pk).update(messages=F("messages") + 1)
+        channel.refresh_from_db(fields=["messages"])
     headers = {"X-Goog-Channel-ID": channel.channel_id, "X-Goog-Message-Number": str(channel.messages),
                "X-Goog-Resource-ID": channel.resource_id, "X-Goog-Resource-State": state,
                "X-Goog-Resource-URI": RESOURCE_URI.format(calendar=channel.calendar.email),
