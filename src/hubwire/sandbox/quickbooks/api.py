@@ -26,18 +26,24 @@ CDC_LOOKBACK = timedelta(days=30)  # "changedSince … up to 30 days in the past
 CDC_MAX_OBJECTS = 1000  # "returns a maximum of 1000 objects" (change-data-capture page)
 
 
+# The gateway's answers to a bad token and to a request past a limit, as wire.platform_fault's arguments.
+UNAUTHENTICATED = (401, "AuthenticationFailed", "003200", "Token expired or invalid", "AUTHENTICATION")
+THROTTLED = (429, "ThrottleExceeded", "003001", "The request limit was reached.", "SERVICE")
+
+
 def unauthenticated() -> JsonResponse:
-    return wire.platform_fault(401, "AuthenticationFailed", "003200", "Token expired or invalid", "AUTHENTICATION")
+    return wire.platform_fault(*UNAUTHENTICATED)
 
 
 def throttled() -> JsonResponse:
-    return wire.platform_fault(429, "ThrottleExceeded", "003001", "The request limit was reached.", "SERVICE")
+    return wire.platform_fault(*THROTTLED)
 
 
 def _error_shape(status: int, message: str) -> dict:
     """How this host answers what no route handles (an unknown path, a test's injected fault)."""
     if status in (401, 429):
-        return parse_json((unauthenticated() if status == 401 else throttled()).content)
+        fault = wire.platform_fault_body(*(UNAUTHENTICATED if status == 401 else THROTTLED))
+        return {**fault, "time": wire.response_time()}
     kind = "SystemFault" if status >= 500 else "ValidationFault"
     return {**wire.QboFault(str(status), message, message, kind=kind, status=status).body(),
             "time": wire.response_time()}
@@ -129,7 +135,7 @@ def read(request, realm_id: str, path_name: str, entity_id: str):
 
 
 def run_query(realm_id: str, text: str) -> dict:
-    return query.run(realm_id, query.parse(text), entities.company_info(realm_id))
+    return query.run(realm_id, query.parse(text))
 
 
 @company_route("GET POST", r"/query")
