@@ -89,6 +89,11 @@ def query(qbo, text: str) -> dict:
     return response.json()["QueryResponse"]
 
 
+def count(qbo, entity: str) -> int:
+    """How many (active) objects of this kind the company has: what a refused write must leave."""
+    return query(qbo, f"select count(*) from {entity}")["totalCount"]
+
+
 class Recorder:
     """An app's webhook endpoint on a real port: it keeps what it was sent and answers 200."""
 

@@ -8,7 +8,7 @@ import json
 
 from hubwire.sandbox.quickbooks.webhooks import intuit_signature
 from tests.conftest import SANDBOX_DB
-from tests.sandbox.quickbooks.conftest import fault_of, make_customer
+from tests.sandbox.quickbooks.conftest import count, fault_of, make_customer
 
 pytestmark = SANDBOX_DB
 VERIFIER = "verifier-token-pasted-in-hubwire"
@@ -81,14 +81,22 @@ def test_a_notification_without_a_change_and_only_to_connected_apps(qbo, sandbox
         "delivered": []}
 
 
-def test_hooks_refuse_bad_fields_with_400(sandbox, realm):
+def test_hooks_refuse_bad_fields_with_400(qbo, sandbox, realm, recorder):
     import httpx
 
     def post(action, **data):
         return httpx.post(f"{sandbox.base_url}/sandbox/_control/{action}/", json=data, timeout=30)
+
+    sandbox.control("quickbooks-webhook-settings", client_id="sandbox-quickbooks", url=recorder.url,
+                    verifier_token=VERIFIER)
 
     assert post("quickbooks-create-customer", realm_id=realm).status_code == 400  # no name: Intuit's 2020
     assert post("quickbooks-edit-customer", realm_id=realm, Id="404").status_code == 400
     assert post("quickbooks-change", realm_id=realm, entity="Spaceship", operation="create").status_code == 400
     assert post("quickbooks-webhook-settings", client_id="sandbox-quickbooks", format="xml").status_code == 400
     assert post("quickbooks-hold-requests", realm_id=realm, count=-1).status_code == 400
+    assert post("quickbooks-change", realm_id=realm, entity="Customer", operation="merge").status_code == 400
+    assert post("quickbooks-change", realm_id=realm, entity="Customer", operation="create", body=[1]).status_code == 400
+    assert post("quickbooks-notify", realm_id=realm, entity="Customer", id="1", operation="Teleport").status_code == 400
+    assert count(qbo, "Customer") == 0 and recorder.received == []
+    assert sandbox.control("quickbooks-webhook-settings", client_id="sandbox-quickbooks")["url"] == recorder.url
