@@ -20,10 +20,10 @@ from hubwire.sandbox.models import Token
 from hubwire.sandbox.quickbooks import wire
 from hubwire.sandbox.quickbooks.models import WebhookSubscription
 
-OPERATIONS = ("Create", "Update", "Delete", "Merge", "Void", "Emailed")
-# CloudEvents type verbs: qbo.<entity>.<verb>.v1 (providers.md §2.6)
+# The operations a notification names, and their CloudEvents type verbs: qbo.<entity>.<verb>.v1 (providers.md §2.6)
 VERBS = {"Create": "created", "Update": "updated", "Delete": "deleted", "Merge": "merged", "Void": "voided",
          "Emailed": "emailed"}
+OPERATIONS = tuple(VERBS)
 
 
 def subscription(client_id: str) -> WebhookSubscription:
