@@ -1,10 +1,7 @@
 """Sandbox QuickBooks over real HTTP: a company (realm) with a live Intuit access token, a client
 for its /v3/company/{realmId} API, and checks of Intuit's error envelopes."""
 
-import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import jsonschema
@@ -14,6 +11,7 @@ from hubwire.sandbox import clock
 from hubwire.sandbox.models import Token
 from hubwire.sandbox.oauth import subject_for
 from hubwire.sandbox.servers import INTUIT
+from tests.webhooks.receiver import Receiver
 
 API_HOST = "quickbooks.api.intuit.com"
 OWNER = "olive.owner@intuit.example"
@@ -89,36 +87,18 @@ def query(qbo, text: str) -> dict:
     return response.json()["QueryResponse"]
 
 
-class Recorder:
-    """An app's webhook endpoint on a real port: it keeps what it was sent and answers 200."""
+def count(qbo, entity: str) -> int:
+    """How many (active) objects of this kind the company has: what a refused write must leave."""
+    return query(qbo, f"select count(*) from {entity}")["totalCount"]
 
-    def __init__(self):
-        self.received: list[dict] = []
-        recorder = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("content-length", 0)))
-                recorder.received.append({"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body,
-                                          "path": self.path})
-                self.send_response(200)
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/integrations/quickbooks/events/conn-token/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def json(self, index: int = -1):
-        return json.loads(self.received[index]["body"])
+# Where the app receives Intuit's notifications: a connection's own events URL.
+EVENTS_PATH = "/integrations/quickbooks/events/conn-token/"
 
 
 @pytest.fixture
 def recorder():
-    found = Recorder()
+    """An app's webhook endpoint on a real port: it keeps what it was sent and answers 200."""
+    found = Receiver()
     yield found
-    found.server.shutdown()
-    found.server.server_close()
+    found.close()

@@ -2,7 +2,7 @@
 company (401, 403 otherwise) and the per-realm limits (429 ThrottleExceeded)."""
 
 from tests.conftest import SANDBOX_DB
-from tests.sandbox.quickbooks.conftest import api_client, fault_of, live_token, make_customer, platform_fault_of
+from tests.sandbox.quickbooks.conftest import api_client, count, fault_of, live_token, make_customer, platform_fault_of
 
 pytestmark = SANDBOX_DB
 
@@ -16,12 +16,26 @@ def test_no_token_or_an_expired_one_is_401(qbo, sandbox, realm):
     platform_fault_of(qbo.get(f"/companyinfo/{realm}"), 401)
 
 
-def test_a_token_for_another_company_is_403(sandbox, realm):
+def test_a_token_for_another_company_is_403(qbo, sandbox, realm):
     other_realm = live_token("someone.else@intuit.example", value="qbo-at-other")
     with api_client(sandbox, realm, token="qbo-at-other") as wrong:
         platform_fault_of(wrong.get("/query", params={"query": "select * from Customer"}), 403)
+        platform_fault_of(wrong.post("/customer", json={"DisplayName": "Trespasser"}), 403)
     with api_client(sandbox, other_realm, token="qbo-at-other") as right:
         assert right.get("/query", params={"query": "select * from Customer"}).status_code == 200
+        assert count(right, "Customer") == 0
+    assert count(qbo, "Customer") == 0
+
+
+def test_a_write_without_a_live_token_or_past_a_limit_writes_nothing(qbo, sandbox, settings, realm):
+    with api_client(sandbox, realm, token="never-issued") as stranger:
+        platform_fault_of(stranger.post("/customer", json={"DisplayName": "Unauthenticated"}), 401)
+    settings.HUBWIRE_SANDBOX_QBO_REQUESTS_PER_MINUTE = 1
+    sandbox.control("clock-freeze", frozen=True)
+    assert qbo.get(f"/companyinfo/{realm}").status_code == 200
+    platform_fault_of(qbo.post("/customer", json={"DisplayName": "Throttled"}), 429)
+    sandbox.control("clock", seconds=60)
+    assert count(qbo, "Customer") == 0
 
 
 def test_each_company_keeps_its_own_customers(qbo, sandbox):

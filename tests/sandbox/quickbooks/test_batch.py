@@ -2,7 +2,7 @@
 own (a Fault in one leaves the others), queries among them, and requestid replay of the whole."""
 
 from tests.conftest import SANDBOX_DB
-from tests.sandbox.quickbooks.conftest import fault_of, make_customer, query
+from tests.sandbox.quickbooks.conftest import count, fault_of, make_customer, query
 
 pytestmark = SANDBOX_DB
 
@@ -49,3 +49,12 @@ def test_an_item_without_bid_or_entity_is_a_fault_of_its_own(qbo):
     ]})
     answers = response.json()["BatchItemResponse"]
     assert [("Fault" in a) for a in answers] == [True, True, False]
+    assert [c["DisplayName"] for c in query(qbo, "select * from Customer")["Customer"]] == ["Fine"]
+
+
+def test_a_body_that_is_not_a_batch_is_a_fault_and_runs_nothing(qbo):
+    assert fault_of(qbo.post("/batch", content=b"not json", headers={"content-type": "application/json"}))[
+        "code"] == "2010"
+    assert fault_of(qbo.post("/batch", json={"BatchItemRequest": {"bId": "1", "Customer": {
+        "DisplayName": "Not a list"}}}))["code"] == "2020"
+    assert count(qbo, "Customer") == 0

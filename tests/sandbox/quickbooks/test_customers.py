@@ -4,7 +4,7 @@ SyncToken (5010), unique display names (6240), requestid replay, and Faults for 
 import pytest
 
 from tests.conftest import SANDBOX_DB
-from tests.sandbox.quickbooks.conftest import fault_of, make_customer
+from tests.sandbox.quickbooks.conftest import count, fault_of, make_customer
 
 pytestmark = SANDBOX_DB
 
@@ -52,6 +52,7 @@ def test_a_duplicate_display_name_is_fault_6240_whatever_its_case(qbo):
     assert error["code"] == "6240" and error["Message"] == "Duplicate Name Exists Error"
     assert error["Detail"].startswith("The name supplied already exists. : Another customer")
     assert response.json()["Fault"]["type"] == "ValidationFault"
+    assert count(qbo, "Customer") == 1
 
 
 def test_renaming_onto_another_customers_name_is_fault_6240(qbo):
@@ -60,6 +61,7 @@ def test_renaming_onto_another_customers_name_is_fault_6240(qbo):
     error = fault_of(qbo.post("/customer", json={"Id": other["Id"], "SyncToken": "0", "sparse": True,
                                                  "DisplayName": "Initech"}))
     assert error["code"] == "6240"
+    assert qbo.get(f"/customer/{other['Id']}").json()["Customer"] == other
 
 
 def test_an_inactive_customer_is_renamed_and_frees_its_name(qbo):
@@ -112,6 +114,7 @@ def test_updating_a_customer_that_does_not_exist_is_fault_610(qbo):
 def test_bad_customer_bodies_get_a_fault_naming_the_field(qbo, body, code, element):
     error = fault_of(qbo.post("/customer", json=body))
     assert (error["code"], error["element"]) == (code, element)
+    assert count(qbo, "Customer") == 0
 
 
 @pytest.mark.parametrize("content", [b"not json", b"[1, 2]", b'{"DisplayName": "\\ud800"}',
@@ -128,3 +131,13 @@ def test_customers_cannot_be_deleted_only_made_inactive(qbo):
     error = fault_of(qbo.post("/customer", params={"operation": "delete"}, json={"Id": created["Id"],
                                                                                  "SyncToken": "0"}))
     assert error["code"] == "500"
+    assert qbo.get(f"/customer/{created['Id']}").json()["Customer"] == created
+
+
+@pytest.mark.parametrize("operation", ["void", "explode"])
+def test_an_operation_customers_do_not_have_is_fault_500_and_changes_nothing(qbo, operation):
+    created = make_customer(qbo, "Unmoved")
+    error = fault_of(qbo.post("/customer", params={"operation": operation}, json={"Id": created["Id"],
+                                                                                  "SyncToken": "0"}))
+    assert error["code"] == "500"
+    assert qbo.get(f"/customer/{created['Id']}").json()["Customer"] == created

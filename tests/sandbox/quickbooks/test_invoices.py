@@ -4,7 +4,7 @@ sparse update with SyncToken, void, delete, and the Faults for bad references an
 import pytest
 
 from tests.conftest import SANDBOX_DB
-from tests.sandbox.quickbooks.conftest import fault_of, make_customer
+from tests.sandbox.quickbooks.conftest import count, fault_of, make_customer
 
 pytestmark = SANDBOX_DB
 
@@ -57,6 +57,7 @@ def test_doc_numbers_are_assigned_in_turn_and_a_used_one_is_fault_6140(qbo, cust
     error = fault_of(qbo.post("/invoice", json={"CustomerRef": {"value": customer["Id"]}, "Line": [line(5.0)],
                                                 "DocNumber": "INV-7"}))
     assert (error["code"], error["element"]) == ("6140", "DocNumber")
+    assert count(qbo, "Invoice") == 3
 
 
 def test_a_sparse_update_recomputes_the_totals_and_moves_the_sync_token(qbo, customer):
@@ -70,6 +71,7 @@ def test_a_sparse_update_recomputes_the_totals_and_moves_the_sync_token(qbo, cus
     stale = fault_of(qbo.post("/invoice", json={"Id": invoice["Id"], "SyncToken": "0", "sparse": True,
                                                 "PrivateNote": "late"}))
     assert stale["code"] == "5010"
+    assert qbo.get(f"/invoice/{invoice['Id']}").json()["Invoice"] == body
 
 
 def test_void_zeroes_the_invoice_and_keeps_it(qbo, customer):
@@ -97,12 +99,14 @@ def test_an_unknown_or_inactive_customer_is_fault_2500(qbo, customer):
     qbo.post("/customer", json={"Id": customer["Id"], "SyncToken": "0", "sparse": True, "Active": False})
     assert fault_of(qbo.post("/invoice", json={"CustomerRef": {"value": customer["Id"]},
                                                "Line": [line(1.0)]}))["code"] == "2500"
+    assert count(qbo, "Invoice") == 0
 
 
 def test_an_unknown_item_is_fault_2500(qbo, customer):
     error = fault_of(qbo.post("/invoice", json={"CustomerRef": {"value": customer["Id"]},
                                                 "Line": [line(1.0, {"Id": "31337"})]}))
     assert (error["code"], error["element"]) == ("2500", "Line[0].SalesItemLineDetail.ItemRef")
+    assert count(qbo, "Invoice") == 0
 
 
 @pytest.mark.parametrize("change, code, element", [
@@ -123,8 +127,10 @@ def test_bad_invoice_bodies_get_a_fault_naming_the_field(qbo, customer, change, 
     body = {"CustomerRef": {"value": customer["Id"]}, "Line": [line(10.0)], **change}
     error = fault_of(qbo.post("/invoice", json=body))
     assert (error["code"], error["element"]) == (code, element)
+    assert count(qbo, "Invoice") == 0
 
 
 def test_an_item_needs_a_name_and_a_known_type(qbo):
     assert fault_of(qbo.post("/item", json={"Type": "Service"}))["element"] == "Name"
     assert fault_of(qbo.post("/item", json={"Name": "Gadget", "Type": "Widget"}))["code"] == "2170"
+    assert count(qbo, "Item") == 0

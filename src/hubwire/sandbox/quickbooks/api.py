@@ -21,23 +21,31 @@ from hubwire.sandbox.quickbooks.models import Entity, Replay
 from hubwire.sandbox.routes import ERROR_SHAPES, route
 
 HOSTS = ("quickbooks.api.intuit.com", "sandbox-quickbooks.api.intuit.com")
-PATH_NAMES = {"customer": "Customer", "invoice": "Invoice", "item": "Item"}
+# Each kind by its name in lower case: its path (/customer) and how CDC's `entities` may spell it.
+KIND_BY_LOWER = {kind.lower(): kind for kind in entities.KINDS}
+_PATH_NAME = "|".join(KIND_BY_LOWER)
 CDC_LOOKBACK = timedelta(days=30)  # "changedSince … up to 30 days in the past" (change-data-capture page)
 CDC_MAX_OBJECTS = 1000  # "returns a maximum of 1000 objects" (change-data-capture page)
 
 
+# The gateway's answers to a bad token and to a request past a limit, as wire.platform_fault's arguments.
+UNAUTHENTICATED = (401, "AuthenticationFailed", "003200", "Token expired or invalid", "AUTHENTICATION")
+THROTTLED = (429, "ThrottleExceeded", "003001", "The request limit was reached.", "SERVICE")
+
+
 def unauthenticated() -> JsonResponse:
-    return wire.platform_fault(401, "AuthenticationFailed", "003200", "Token expired or invalid", "AUTHENTICATION")
+    return wire.platform_fault(*UNAUTHENTICATED)
 
 
 def throttled() -> JsonResponse:
-    return wire.platform_fault(429, "ThrottleExceeded", "003001", "The request limit was reached.", "SERVICE")
+    return wire.platform_fault(*THROTTLED)
 
 
 def _error_shape(status: int, message: str) -> dict:
     """How this host answers what no route handles (an unknown path, a test's injected fault)."""
     if status in (401, 429):
-        return parse_json((unauthenticated() if status == 401 else throttled()).content)
+        fault = wire.platform_fault_body(*(UNAUTHENTICATED if status == 401 else THROTTLED))
+        return {**fault, "time": wire.response_time()}
     kind = "SystemFault" if status >= 500 else "ValidationFault"
     return {**wire.QboFault(str(status), message, message, kind=kind, status=status).body(),
             "time": wire.response_time()}
@@ -110,9 +118,9 @@ def company_info(request, realm_id: str, company_id: str):
     return wire.answer({"CompanyInfo": entities.company_info(realm_id)})
 
 
-@company_route("POST", r"/(?P<path_name>customer|invoice|item)")
+@company_route("POST", rf"/(?P<path_name>{_PATH_NAME})")
 def write(request, realm_id: str, path_name: str):
-    kind = PATH_NAMES[path_name]
+    kind = KIND_BY_LOWER[path_name]
     operation = request.GET.get("operation", "create")
     body = _body(request)
 
@@ -122,14 +130,14 @@ def write(request, realm_id: str, path_name: str):
     return _replayed(request, realm_id, produce)
 
 
-@company_route("GET", r"/(?P<path_name>customer|invoice|item)/(?P<entity_id>[^/]+)")
+@company_route("GET", rf"/(?P<path_name>{_PATH_NAME})/(?P<entity_id>[^/]+)")
 def read(request, realm_id: str, path_name: str, entity_id: str):
-    kind = PATH_NAMES[path_name]
+    kind = KIND_BY_LOWER[path_name]
     return wire.answer({kind: entities.read(realm_id, kind, entity_id)})
 
 
 def run_query(realm_id: str, text: str) -> dict:
-    return query.run(realm_id, query.parse(text), entities.company_info(realm_id))
+    return query.run(realm_id, query.parse(text))
 
 
 @company_route("GET POST", r"/query")
@@ -200,13 +208,12 @@ def cdc(request, realm_id: str):
     names = [n.strip() for n in request.GET.get("entities", "").split(",") if n.strip()]
     if not names:
         raise wire.required_missing("entities")
-    known = {k.lower(): k for k in entities.KINDS}
-    unknown = [n for n in names if n.lower() not in known]
+    unknown = [n for n in names if n.lower() not in KIND_BY_LOWER]
     if unknown:
         raise wire.invalid_enumeration("entities", unknown[0])
     since = _changed_since(request.GET.get("changedSince", ""))
     remaining, responses = CDC_MAX_OBJECTS, []
-    for kind in dict.fromkeys(known[n.lower()] for n in names):
+    for kind in dict.fromkeys(KIND_BY_LOWER[n.lower()] for n in names):
         # The oldest changes first, so that a client that got 1000 moves changedSince on and asks again.
         changed = list(Entity.objects.filter(realm_id=realm_id, kind=kind, updated_at__gte=since)
                        .order_by("updated_at", "id")[:remaining])

@@ -35,18 +35,21 @@ def change_in_quickbooks(realm_id: str, kind: str, operation: str, body: dict) -
     return {kind: written, "delivered": delivered}
 
 
+def _customer_change(data: dict, operation: str) -> dict:
+    fields = {k: v for k, v in data.items() if k != "realm_id"}
+    return change_in_quickbooks(str(data["realm_id"]), "Customer", operation, fields)
+
+
 @control_action("quickbooks-create-customer")
 def create_customer(data):
     """{"realm_id", and Customer fields: "DisplayName", "PrimaryEmailAddr": {"Address"}, …}"""
-    fields = {k: v for k, v in data.items() if k != "realm_id"}
-    return change_in_quickbooks(str(data["realm_id"]), "Customer", "create", fields)
+    return _customer_change(data, "create")
 
 
 @control_action("quickbooks-edit-customer")
 def edit_customer(data):
     """{"realm_id", "Id", and the fields to change}: a sparse update; the SyncToken moves on."""
-    fields = {k: v for k, v in data.items() if k != "realm_id"}
-    return change_in_quickbooks(str(data["realm_id"]), "Customer", "update", fields)
+    return _customer_change(data, "update")
 
 
 @control_action("quickbooks-delete-customer")

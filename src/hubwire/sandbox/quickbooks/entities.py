@@ -91,8 +91,14 @@ def _new_doc_number(realm_id: str) -> str:
 
 # --- reading ---------------------------------------------------------------------------------------
 
-def find(realm_id: str, kind: str, entity_id) -> Entity:
-    found = Entity.objects.filter(realm_id=realm_id, kind=kind, entity_id=str(entity_id), deleted=False).first()
+def _live(realm_id: str, kind: str, entity_id, *, for_update: bool = False) -> Entity | None:
+    """The object of this kind and id, unless deleted; for_update holds its row until the write commits."""
+    found = Entity.objects.filter(realm_id=realm_id, kind=kind, entity_id=str(entity_id), deleted=False)
+    return (found.select_for_update() if for_update else found).first()
+
+
+def find(realm_id: str, kind: str, entity_id, *, for_update: bool = False) -> Entity:
+    found = _live(realm_id, kind, entity_id, for_update=for_update)
     if found is None:
         raise wire.object_not_found(kind, str(entity_id))
     return found
@@ -219,7 +225,7 @@ def _shape_invoice(realm_id: str, fields: dict, current: dict | None) -> dict:
 
 
 def find_reference(realm_id: str, kind: str, entity_id: str, element: str) -> Entity:
-    found = Entity.objects.filter(realm_id=realm_id, kind=kind, entity_id=entity_id, deleted=False).first()
+    found = _live(realm_id, kind, entity_id)
     if found is None or found.body.get("Active") is False:
         raise wire.invalid_reference(element, entity_id)
     return found
@@ -306,11 +312,13 @@ def create(realm_id: str, kind: str, body: dict) -> dict:
 
 
 def _locked_current(realm_id: str, kind: str, body: dict) -> Entity:
-    """The object a write names by Id, when the write's SyncToken is its current one (else 5010)."""
+    """The object a write names by Id, when the write's SyncToken is its current one (else 5010),
+    locked, so that of two writes on one SyncToken the second gets 5010 (PostgreSQL; SQLite
+    serialises writers anyway)."""
     for key in ("Id", "SyncToken"):
         if not isinstance(body.get(key), str) or not body[key]:
             raise wire.required_missing(key)
-    entity = find(realm_id, kind, body["Id"])
+    entity = find(realm_id, kind, body["Id"], for_update=True)
     if body["SyncToken"] != entity.body["SyncToken"]:
         raise wire.stale_object()
     return entity

@@ -10,7 +10,7 @@ what parses but QuickBooks refuses); run() answers the QueryResponse."""
 import re
 from dataclasses import dataclass, field
 
-from hubwire.sandbox.quickbooks import wire
+from hubwire.sandbox.quickbooks import entities, wire
 from hubwire.sandbox.quickbooks.models import Entity
 
 DEFAULT_PAGE = 100  # MAXRESULTS when the query names none (data-queries page)
@@ -241,9 +241,9 @@ def matching(query: Query, rows: list[dict]) -> list[dict]:
     return found
 
 
-def run(realm_id: str, query: Query, company_info: dict) -> dict:
+def run(realm_id: str, query: Query) -> dict:
     if query.entity == "CompanyInfo":
-        rows = [company_info]
+        rows = [entities.company_info(realm_id)]
     else:
         rows = list(Entity.objects.filter(realm_id=realm_id, kind=query.entity, deleted=False)
                     .values_list("body", flat=True))

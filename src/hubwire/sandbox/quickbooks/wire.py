@@ -113,8 +113,12 @@ def query_invalid(detail: str) -> QboFault:
 
 
 def platform_fault(status: int, name: str, error_code: str, detail: str, kind: str) -> JsonResponse:
+    return answer(platform_fault_body(status, name, error_code, detail, kind), status)
+
+
+def platform_fault_body(status: int, name: str, error_code: str, detail: str, kind: str) -> dict:
     """The lower-case body Intuit's gateway answers 401, 403 and 429 with (providers.md §2.5 [3P]):
     message=AuthenticationFailed; errorCode=003200; statusCode=401"""
-    return answer({"fault": {"error": [{
+    return {"fault": {"error": [{
         "message": f"message={name}; errorCode={error_code}; statusCode={status}", "detail": detail,
-        "code": error_code.lstrip("0")}], "type": kind}}, status)
+        "code": error_code.lstrip("0")}], "type": kind}}
