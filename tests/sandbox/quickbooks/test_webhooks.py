@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import json
 
-from hubwire.sandbox.quickbooks.webhooks import intuit_signature
+from hubwire.sandbox.quickbooks.webhooks import signature
 from tests.conftest import SANDBOX_DB
 from tests.sandbox.quickbooks.conftest import EVENTS_PATH, count, fault_of, make_customer
 
@@ -17,7 +17,7 @@ VERIFIER = "verifier-token-pasted-in-hubwire"
 def test_the_signature_matches_intuits_published_vector():
     payload = (b'{"eventNotifications":[{"realmId":"1185883450","dataChangeEvent":{"entities":[{"name":"Customer",'
                b'"id":"1","operation":"Create","lastUpdated":"2015-10-05T14:42:19-0700"}]}}]}')
-    assert intuit_signature("b5771f19b12ddb4bcdb9f08bdc50bc63878a", payload) == "JC2GUwciPmRBwEO7WvrRmKqu9tGOKL8FFallocTFi8Q="
+    assert signature("b5771f19b12ddb4bcdb9f08bdc50bc63878a", payload) == "JC2GUwciPmRBwEO7WvrRmKqu9tGOKL8FFallocTFi8Q="
 
 
 def verified(delivery) -> bool:

@@ -10,10 +10,10 @@ near real time), not retried; the call log shows each delivery."""
 
 import base64
 import hashlib
+import hmac
 import json
 import uuid
 
-from hubwire.integrations.signatures import intuit_signature
 from hubwire.sandbox import clock
 from hubwire.sandbox.clients import post_event, webhook_secret_for, webhook_url_for
 from hubwire.sandbox.models import Token
@@ -24,6 +24,10 @@ from hubwire.sandbox.quickbooks.models import WebhookSubscription
 VERBS = {"Create": "created", "Update": "updated", "Delete": "deleted", "Merge": "merged", "Void": "voided",
          "Emailed": "emailed"}
 OPERATIONS = tuple(VERBS)
+
+
+def signature(verifier_token: str, body: bytes) -> str:
+    return base64.b64encode(hmac.new(verifier_token.encode(), body, hashlib.sha256).digest()).decode()
 
 
 def subscription(client_id: str) -> WebhookSubscription:
@@ -78,9 +82,8 @@ def notify(realm_id: str, changes: list[dict]) -> list[dict]:
         target = subscription(client_id)
         body = cloudevents_body(client_id, realm_id, changes) if target.cloudevents else legacy_body(realm_id,
                                                                                                      changes)
-        headers = {"content-type": "application/json", "intuit_tid": str(uuid.uuid4()),
-                   "intuit-signature": intuit_signature(target.verifier_token, body),
-                   "user-agent": "Intuit-Webhooks (sandbox)"}
+        headers = {"content-type": "application/json", "intuit-signature": signature(target.verifier_token, body),
+                   "intuit_tid": str(uuid.uuid4()), "user-agent": "Intuit-Webhooks (sandbox)"}
         note = "qbo " + ", ".join(f"{c['name']} {c['id']} {c['operation']}" for c in changes)
         response = post_event(target.url, body, headers, note)
         delivered.append({"client_id": client_id, "status": response.status_code if response is not None else 0})
