@@ -27,6 +27,8 @@ OPERATIONS = tuple(VERBS)
 
 
 def signature(verifier_token: str, body: bytes) -> str:
+    # Computed here, not with hubwire's integrations/signatures.py: the emulator plays Intuit, and a
+    # client and emulator sharing one signing function would agree even when both were wrong.
     return base64.b64encode(hmac.new(verifier_token.encode(), body, hashlib.sha256).digest()).decode()
 
 
