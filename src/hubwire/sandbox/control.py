@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from hubwire.sandbox import clock, twilio
-from hubwire.sandbox.hooks import ACTIONS, RESET_HOOKS, control_action
+from hubwire.sandbox.hooks import ACTIONS, RESET_HOOKS, control_action, flag
 from hubwire.sandbox.models import Call, Clock, Fault, Grant, StripeAccount, StripeObject, Token, ZoomMeeting
 from hubwire.sandbox.oauth import SERVERS, revoke_family
 from hubwire.sandbox.routes import json_request, require_sandbox
@@ -60,7 +60,7 @@ def advance_clock(data):
 @control_action("clock-freeze")
 def freeze_clock(data):
     """{"frozen": true} stops the sandbox clock where it stands (advance still moves it); false lets it run."""
-    clock.freeze(str(data.get("frozen", "true")).lower() in ("true", "1", "on"))
+    clock.freeze(flag(data, "frozen", True))
     return {"now": clock.now().isoformat()}
 
 

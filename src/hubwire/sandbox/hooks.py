@@ -17,6 +17,11 @@ ACTIONS: dict[str, Action] = {}
 RESET_HOOKS: list[Callable[[], None]] = []
 
 
+def flag(data: dict, name: str, default: bool = False) -> bool:
+    """A yes/no field of a test hook, as JSON or as a sandbox page's form sends it."""
+    return str(data.get(name, default)).lower() in ("true", "1", "on")
+
+
 def control_action(name: str) -> Callable[[Action], Action]:
     def decorator(handler: Action) -> Action:
         if ACTIONS.get(name, handler) is not handler:

@@ -103,9 +103,16 @@ def _route(request, host: str, path: str) -> HttpResponse:
     return JsonResponse(error_body(host, 404, f"No such endpoint in the {host} sandbox: {path}"), status=404)
 
 
-def json_request(request) -> dict:
+def json_object(request) -> dict | None:
+    """The request's body as a JSON object (an empty body is {}), or None when it is anything else,
+    for an emulator to answer with its provider's parse error."""
     try:
         data = parse_json(request.body or b"{}")
     except BadJson:
-        return {}
-    return data if isinstance(data, dict) else {}
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def json_request(request) -> dict:
+    """The request's JSON object, or {} (the test hooks, which also take form fields)."""
+    return json_object(request) or {}

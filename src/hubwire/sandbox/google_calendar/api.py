@@ -8,13 +8,12 @@ from datetime import timedelta
 
 from django.http import HttpResponse, JsonResponse
 
-from hubwire.core.strict_json import BadJson, parse_json
 from hubwire.sandbox import clock
 from hubwire.sandbox.google_calendar import events, listing, watch
 from hubwire.sandbox.google_calendar.errors import HOST, bad_field, google_error
 from hubwire.sandbox.google_calendar.models import Calendar, Channel, Event
 from hubwire.sandbox.oauth import bearer
-from hubwire.sandbox.routes import route
+from hubwire.sandbox.routes import json_object, route
 
 BASE = "/calendar/v3"
 SCOPE = "https://www.googleapis.com/auth/"
@@ -41,11 +40,8 @@ def authorized(request, calendar_id: str | None):
 
 def body_of(request) -> dict:
     """The request's JSON object; Invalid (Google's parseError) for anything else."""
-    try:
-        body = parse_json(request.body or b"{}")
-    except BadJson:
-        body = None
-    if not isinstance(body, dict):
+    body = json_object(request)
+    if body is None:
         raise events.Invalid("Parse Error: the request body is not a JSON object.", "body", "parseError")
     return body
 

@@ -4,7 +4,7 @@ a Meet conference taking a while to be made)."""
 
 from hubwire.sandbox.google_calendar import events
 from hubwire.sandbox.google_calendar.models import Calendar, Channel, Event, SyncToken
-from hubwire.sandbox.hooks import control_action, reset_tables
+from hubwire.sandbox.hooks import control_action, flag, reset_tables
 from hubwire.sandbox.oauth import subject_for
 from hubwire.sandbox.servers import GOOGLE
 
@@ -60,7 +60,7 @@ def expire_sync_tokens(data):
 def conferences_pending(data):
     """{"email", "pending": true|false}: new Meet conferences answer `pending` until made ready."""
     calendar = calendar_for(data["email"])
-    calendar.conferences_pending = str(data.get("pending", "true")).lower() in ("true", "1", "on")
+    calendar.conferences_pending = flag(data, "pending", True)
     calendar.save(update_fields=["conferences_pending"])
     return {"pending": calendar.conferences_pending}
 

@@ -1,7 +1,7 @@
 """Sandbox Stripe's test hooks: what an account owner or Stripe itself does outside hubwire, and
 holding / releasing events to test ordering and duplicates."""
 
-from hubwire.sandbox.hooks import control_action, reset_tables
+from hubwire.sandbox.hooks import control_action, flag, reset_tables
 from hubwire.sandbox.models import StripeAccount, StripeGrant, StripeIdempotency, StripeObject, StripeRequestCount
 from hubwire.sandbox.stripe import accounts as stripe_accounts, events as stripe_events, payments as stripe_payments
 
@@ -17,7 +17,7 @@ def stripe_deauthorize(data):
     """The account's owner removes the platform in their Stripe Dashboard."""
     grants = StripeGrant.objects.filter(account_id=data["account"], deauthorized_at=None)
     if "livemode" in data:
-        grants = grants.filter(livemode=str(data["livemode"]).lower() in ("true", "1"))
+        grants = grants.filter(livemode=flag(data, "livemode"))
     found = list(grants)
     for grant in found:
         stripe_accounts.deauthorize(grant)
@@ -45,12 +45,12 @@ def stripe_expire(data):
 
 @control_action("stripe-hold-events")
 def stripe_hold(data):
-    stripe_events.hold(str(data.get("hold", "true")).lower() in ("true", "1", "on"))
+    stripe_events.hold(flag(data, "hold", True))
     return {"holding": stripe_events.holding()}
 
 
 @control_action("stripe-release-events")
 def stripe_release(data):
     """Send held events: {"order": "sent" | "reverse", "twice": bool}."""
-    twice = str(data.get("twice", "")).lower() in ("true", "1", "on")
+    twice = flag(data, "twice")
     return {"sent": stripe_events.release(order=data.get("order", "sent"), twice=twice)}

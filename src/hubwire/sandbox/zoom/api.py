@@ -13,11 +13,10 @@ from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from hubwire.core.strict_json import BadJson, parse_json
 from hubwire.sandbox import clock
 from hubwire.sandbox.models import ZoomDailyWrites, ZoomMeeting
 from hubwire.sandbox.oauth import bearer
-from hubwire.sandbox.routes import route
+from hubwire.sandbox.routes import json_object, route
 from hubwire.sandbox.zoom import webhooks as zoom_webhooks
 
 HOST = "api.zoom.us"
@@ -93,14 +92,6 @@ def _validate(body: dict, *, creating: bool) -> str:
     return ""
 
 
-def _json(request) -> dict | None:
-    try:
-        body = parse_json(request.body or b"{}")
-    except BadJson:
-        return None
-    return body if isinstance(body, dict) else None
-
-
 @route(HOST, "GET POST", r"/v2/users/(?P<user>[^/]+)/meetings")
 def user_meetings(request, user: str):
     token, failure = authenticated(request)
@@ -111,7 +102,7 @@ def user_meetings(request, user: str):
         return zoom_error(404, 1001, f"User does not exist: {user}.")
     if request.method == "GET":
         return _list(request, subject["user_id"])
-    body = _json(request)
+    body = json_object(request)
     if body is None:
         return zoom_error(400, 300, "Request Body should be a valid JSON object.")
     if problem := _validate(body, creating=True):
@@ -184,7 +175,7 @@ def meeting(request, meeting_id: str):
     if request.method == "DELETE":
         delete_meeting(found, operator=token.subject["email"])
         return HttpResponse(status=204)
-    body = _json(request)
+    body = json_object(request)
     if body is None:
         return zoom_error(400, 300, "Request Body should be a valid JSON object.")
     if problem := _validate(body, creating=False):
