@@ -229,3 +229,11 @@ class TeamInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation of {self.email} to {self.workspace}"
+
+
+class ClockShift(models.Model):
+    """How far hubwire's calendar clock (core.clock.now) runs ahead of real time. Only ever set while
+    the built-in sandbox is on, by its "move the clock" controls, so that a person trying hubwire can
+    see a schedule (QuickBooks' export on the 5th) run without waiting for the date. One row."""
+
+    seconds = models.FloatField(default=0)

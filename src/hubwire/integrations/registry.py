@@ -51,6 +51,9 @@ class CredentialField:
     pattern: str  # a full-match regex; a mismatch is a field error naming `hint`
     hint: str
     secret: bool = True
+    # An optional field left empty keeps what was saved before (QuickBooks' webhook verifier token,
+    # which a business pastes only once it sets up webhooks).
+    required: bool = True
 
     def clean(self, value: str) -> str | None:
         """The trimmed value, or None when it does not look like this credential."""

@@ -18,7 +18,12 @@ from hubwire.integrations.registry import AuthKind
 def credentials_save(*, workspace, actor, provider, mode: str, data: dict) -> Connection:
     """Validate pasted API credentials (format, then with the provider) and store them encrypted."""
     errors, cleaned = {}, {}
+    saved = Connection.objects.filter(workspace=workspace, provider=provider.key, mode=mode).first()
     for spec in provider.credential_fields:
+        if not spec.required and not (data.get(spec.name) or "").strip():
+            if saved is not None and saved.credentials.get(spec.name):
+                cleaned[spec.name] = saved.credentials[spec.name]
+            continue
         value = spec.clean(data.get(spec.name, ""))
         if value is None:
             errors[spec.name] = f"{spec.label}: {spec.hint}" if (data.get(spec.name) or "").strip() \

@@ -8,4 +8,4 @@ class SyncConfig(AppConfig):
 
     def ready(self):
         # Registers the tick hook that turns due schedules into job rows, in every process that ticks.
-        from hubwire.sync import schedules  # noqa: F401
+        from hubwire.sync import passes, schedules  # noqa: F401

@@ -6,6 +6,8 @@ before the connection may: an appointment booked on Zoom before Zoom is connecte
 it, and the row outlives a disconnect so that reconnecting finds every object again instead of creating
 it twice. Providers with modes (Stripe test/live) put the mode in the kind."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -203,3 +205,36 @@ class SyncRun(models.Model):
         parts = [f"{n} {word}" for n, word in ((self.created, "created"), (self.updated, "updated"),
                                                 (self.removed, "removed"), (self.failed, "failed")) if n]
         return ", ".join(parts) or "nothing needed changing"
+
+
+@register
+class SyncPass(DurableJob):
+    """One queued pass of a provider's sync work for a workspace (export the pending invoices, match
+    the customers), named by the handler the provider registered (sync.registry.pass_handler).
+
+    Requests coalesce: while a pass of a name is waiting to start, asking again only brings it
+    forward (sync.passes.queue_pass), so a thousand changes make one pass, not a thousand. A pass
+    that is already running is not disturbed; the request waits as the next pass, which will see
+    what changed meanwhile. `done`/`total` are the running pass's progress, for the panel."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    provider = models.CharField(max_length=40)
+    name = models.CharField(max_length=80)
+    title = models.CharField(max_length=200, help_text="What it does, in words the panel shows.")
+    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.CHANGE)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+
+    in_transaction = False  # its work calls the provider
+    lease = timedelta(minutes=10)  # a pass of thousands of items renews it as it goes (passes.progress)
+
+    class Meta(DurableJob.Meta):
+        # No unique "one waiting pass" constraint: a running pass told to retry goes back to pending
+        # beside the one queued meanwhile. Two waiting passes are harmless (the second finds little).
+        indexes = [*DurableJob.Meta.indexes, models.Index(fields=["workspace", "provider", "status"],
+                                                          name="sync_passes_open"),
+                   models.Index(fields=["finished_at"], name="sync_passes_by_age")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.name} ({self.status})"

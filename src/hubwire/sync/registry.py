@@ -10,6 +10,9 @@ row is called on the sync panel.
 
     @record_label("zoom", "meeting")
     def label(record) -> tuple[str, str]: ...  # (words, URL of the CRM object or "")
+
+    @pass_handler("quickbooks.export_invoices")
+    def export(sync_pass) -> str: ...          # a queued pass (sync.passes.queue_pass); returns words
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ ScheduleHandler = Callable[["Schedule"], str]  # noqa: F821
 RetryHandler = Callable[["SyncRecord"], str]  # noqa: F821
 RecordLabel = Callable[["SyncRecord"], tuple[str, str]]  # noqa: F821
 
+PassHandler = Callable[["SyncPass"], str]  # noqa: F821
+
 SCHEDULE_HANDLERS: dict[str, ScheduleHandler] = {}
+PASS_HANDLERS: dict[str, PassHandler] = {}
 RETRY_HANDLERS: dict[tuple[str, str], RetryHandler] = {}
 RECORD_LABELS: dict[tuple[str, str], RecordLabel] = {}
 
@@ -43,6 +49,10 @@ def schedule_handler(name: str):
     return _registrar(SCHEDULE_HANDLERS, name)
 
 
+def pass_handler(name: str):
+    return _registrar(PASS_HANDLERS, name)
+
+
 def retry_handler(provider: str, kind: str):
     return _registrar(RETRY_HANDLERS, (provider, kind))
 
@@ -56,6 +66,13 @@ def schedule_handler_for(name: str) -> ScheduleHandler:
         return SCHEDULE_HANDLERS[name]
     except KeyError:
         raise NotRegistered(f"no schedule handler is registered as {name!r}") from None
+
+
+def pass_handler_for(name: str) -> PassHandler:
+    try:
+        return PASS_HANDLERS[name]
+    except KeyError:
+        raise NotRegistered(f"no pass handler is registered as {name!r}") from None
 
 
 def label_of(record) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from hubwire.core import clock
 from hubwire.jobs.models import RetryLater
 from hubwire.jobs.registry import job_handler
 from hubwire.jobs.runner import enqueue
@@ -32,7 +33,7 @@ def schedules_declare(*, workspace, provider: str, specs: Iterable[ScheduleSpec]
     """Make sure the workspace has the provider's declared schedules (on connect). A new one first
     runs at its first slot after `now`; one whose rule changed starts over on the new rule; whether
     it is enabled is the workspace's choice and is kept."""
-    now = now or timezone.now()
+    now = now or clock.now()
     zone = zone_of(workspace)
     schedules = []
     for spec in specs:
@@ -54,7 +55,7 @@ def schedules_declare(*, workspace, provider: str, specs: Iterable[ScheduleSpec]
 
 def schedules_run_due(*, now: datetime | None = None) -> list[ScheduledRun]:
     """Turn every due schedule into one job row for the slot it was due at (sent after commit)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     made = []
     due = Schedule.objects.filter(enabled=True, next_run_at__lte=now).select_related("workspace")
     for schedule in due.order_by("next_run_at"):

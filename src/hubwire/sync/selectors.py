@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from hubwire.sync.models import RunOutcome, Schedule, SyncRecord, SyncRun, SyncStatus
+from hubwire.jobs.models import JobStatus
+from hubwire.sync.models import RunOutcome, Schedule, SyncPass, SyncRecord, SyncRun, SyncStatus
 from hubwire.sync.registry import RETRY_HANDLERS, label_of
 from hubwire.sync.rules import zone_of
 
@@ -20,7 +21,9 @@ def sync_panel(workspace, provider: str) -> dict | None:
     schedules = list(Schedule.objects.filter(workspace=workspace, provider=provider).order_by("title"))
     runs = SyncRun.objects.filter(workspace=workspace, provider=provider).order_by("-started_at", "-id")
     last_run = runs.exclude(outcome=RunOutcome.RUNNING).first()
-    if not (counts or schedules or last_run):
+    passes = list(SyncPass.objects.filter(workspace=workspace, provider=provider,
+                                          status__in=[JobStatus.PENDING, JobStatus.RUNNING]).order_by("created_at")[:10])
+    if not (counts or schedules or last_run or passes):
         return None
     attention = records.filter(status__in=[SyncStatus.FAILED, SyncStatus.REMOVED]).order_by("-updated_at")
     zone = zone_of(workspace)
@@ -28,6 +31,7 @@ def sync_panel(workspace, provider: str) -> dict | None:
         "provider": provider,
         "last_run": last_run,
         "running": runs.filter(outcome=RunOutcome.RUNNING).exists(),
+        "passes": passes,
         "synced": counts.get(SyncStatus.SYNCED, 0),
         "pending": counts.get(SyncStatus.PENDING, 0),
         "failed": counts.get(SyncStatus.FAILED, 0) + counts.get(SyncStatus.REMOVED, 0),

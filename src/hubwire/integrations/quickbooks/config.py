@@ -1,0 +1,60 @@
+"""The business's QuickBooks choices, kept with its connection (Connection.details["quickbooks"]):
+when it enabled the integration, which QuickBooks item invoice lines go to, how tax is sent, and
+the time of day of the scheduled export. Read through here so every module agrees on defaults."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, time
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from hubwire.integrations.models import Connection
+
+KEY = "quickbooks"
+DEFAULT_ITEM = "Services"
+# hubwire's own tax amount on a line of its own ("line"), or none at all: QuickBooks Online companies
+# with automated sales tax compute it themselves ("none"). Intuit's TxnTaxDetail needs a tax code per
+# company, which hubwire does not ask for.
+TAX_CHOICES = {"line": "Send hubwire's tax as a line of its own", "none": "Send no tax (QuickBooks computes it)"}
+DEFAULT_EXPORT_TIME = time(6, 0)
+
+
+@dataclass
+class QuickBooksConfig:
+    enabled: bool = False
+    enabled_at: str = ""          # ISO time the integration was first enabled: older invoices never go
+    item_name: str = DEFAULT_ITEM
+    tax: str = "line"
+    export_time: str = DEFAULT_EXPORT_TIME.strftime("%H:%M")
+
+    @property
+    def enabled_since(self) -> datetime | None:
+        return parse_datetime(self.enabled_at) if self.enabled_at else None
+
+    @property
+    def export_at(self) -> time:
+        hour, minute = (int(part) for part in self.export_time.split(":"))
+        return time(hour, minute)
+
+
+def config_of(connection: Connection | None) -> QuickBooksConfig:
+    stored = (connection.details or {}).get(KEY, {}) if connection is not None else {}
+    known = {f.name for f in fields(QuickBooksConfig)}
+    return QuickBooksConfig(**{k: v for k, v in stored.items() if k in known})
+
+
+def config_save(connection: Connection, config: QuickBooksConfig) -> None:
+    """Store the choices (one UPDATE of details; nothing else on the row is touched)."""
+    connection.details = {**(connection.details or {}), KEY: asdict(config)}
+    Connection.objects.filter(pk=connection.pk).update(details=connection.details)
+
+
+def enable(connection: Connection) -> QuickBooksConfig:
+    """Turn the integration on; the first time, from now on invoices count as "after enabling"."""
+    config = config_of(connection)
+    config.enabled = True
+    config.enabled_at = config.enabled_at or timezone.now().isoformat()
+    config_save(connection, config)
+    return config
