@@ -15,6 +15,7 @@ class QuickBooks(Provider):
     tab_label = "QuickBooks"
     summary = "Sync invoices and customer records to QuickBooks Online, on demand and on a schedule."
     auth_kind = AuthKind.OAUTH2
+    built = True
     hosts = {"appcenter": "https://appcenter.intuit.com", "oauth": "https://oauth.platform.intuit.com",
              "developer": "https://developer.api.intuit.com", "api": "https://quickbooks.api.intuit.com"}
     authorize_endpoint = ("appcenter", "/connect/oauth2")
