@@ -3,7 +3,7 @@ secret (the seed: "configure API credentials in Settings first"), then connects 
 
 from datetime import timedelta
 
-from hubwire.integrations.quickbooks import api, errors
+from hubwire.integrations.quickbooks import api, errors, schedule
 from hubwire.integrations.registry import AuthKind, CredentialField, Provider, RateLimit, register
 
 
@@ -54,3 +54,8 @@ class QuickBooks(Provider):
 
     def explain_error(self, response):
         return errors.explain(response)
+
+    def connected(self, connection):
+        """Its schedules follow the business's chosen export time, so they are declared from its choices."""
+        super().connected(connection)
+        schedule.declare(connection)

@@ -1,0 +1,20 @@
+"""The scheduled invoice export (the seed: "our system will check on the 5th, 10th, 15th, 20th, 25th, and
+30th of each month and export the pending invoices it finds"), at the time of day the business chose,
+in its workspace's time zone. Declared on connect and again whenever the business changes the time."""
+
+from hubwire.integrations.quickbooks.config import config_of
+from hubwire.sync.rules import MonthDays, ScheduleSpec
+from hubwire.sync.schedules import schedules_declare
+
+EXPORT = "quickbooks.export"
+EXPORT_DAYS = (5, 10, 15, 20, 25, 30)
+
+
+def export_spec(connection) -> ScheduleSpec:
+    return ScheduleSpec(EXPORT, "Export pending invoices to QuickBooks",
+                        MonthDays(EXPORT_DAYS, at=config_of(connection).export_at))
+
+
+def declare(connection) -> None:
+    """(Re)declare the workspace's QuickBooks schedules from its current choices."""
+    schedules_declare(workspace=connection.workspace, provider="quickbooks", specs=[export_spec(connection)])

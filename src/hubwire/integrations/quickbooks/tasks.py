@@ -1,0 +1,2 @@
+"""Imported in every process at start-up (integrations/apps.py): the modules that register QuickBooks'
+passes, schedule handlers, event handlers, record panels and sync-panel hooks."""

@@ -1,0 +1,3 @@
+"""QuickBooks' own pages, under /integrations/quickbooks/ (names in the "integrations" namespace)."""
+
+urlpatterns: list = []
