@@ -14,6 +14,7 @@ from hubwire.sandbox import clock, twilio
 from hubwire.sandbox.hooks import ACTIONS, RESET_HOOKS, control_action, flag
 from hubwire.sandbox.models import Call, Clock, Fault, Grant, StripeAccount, StripeObject, Token, ZoomMeeting
 from hubwire.sandbox.oauth import SERVERS, revoke_family
+from hubwire.sandbox.quickbooks import page as quickbooks_page
 from hubwire.sandbox.routes import json_request, require_sandbox
 from hubwire.sandbox.stripe import events as stripe_events
 
@@ -103,6 +104,7 @@ def index(request):
         "zoom_users": sorted({t.subject.get("email", "") for t in Token.objects.filter(server="zoom", revoked_at=None)}),
         "now": clock.now(),
         "twilio": {"account_sid": twilio.ACCOUNT_SID, "auth_token": twilio.AUTH_TOKEN},
+        "quickbooks": quickbooks_page.card_context(request.GET),
         "stripe": {"accounts": StripeAccount.objects.order_by("-id")[:20],
                    "processing": StripeObject.objects.filter(kind="checkout.session", body__status="complete",
                                                              body__payment_status="unpaid").order_by("-id")[:20],

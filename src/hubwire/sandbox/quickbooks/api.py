@@ -1,6 +1,7 @@
 """QuickBooks Online's Accounting API as the sandbox serves it (providers.md §2.2-§2.5), under
-/v3/company/{realmId}/ at both of Intuit's API hosts: company info; Customer, Invoice and Item
-create, read, sparse or full update, Invoice void and delete; the query language; batch; CDC.
+/v3/company/{realmId}/ at both of Intuit's API hosts: company info; Customer, Invoice, Item and
+Payment create, read, sparse or full update, Invoice and Payment void and delete; the query
+language; batch; CDC.
 
 Every call needs a live Intuit access token for that realm (401, or 403 for another company's),
 counts against the realm's limits (throttle.py, 429), and a write that carries `requestid` is
@@ -122,6 +123,8 @@ def company_info(request, realm_id: str, company_id: str):
 def write(request, realm_id: str, path_name: str):
     kind = KIND_BY_LOWER[path_name]
     operation = request.GET.get("operation", "create")
+    if operation == "update" and request.GET.get("include") == "void":
+        operation = "void"  # how Intuit's reference spells voiding a payment: ?operation=update&include=void
     body = _body(request)
 
     def produce():
@@ -179,7 +182,7 @@ def _batch_item(realm_id: str, item) -> dict:
             kinds = [k for k in entities.KINDS if k in item]
             if len(kinds) != 1 or not isinstance(item[kinds[0]], dict):
                 raise wire.required_missing("BatchItemRequest.entity", "Each batch item needs a Query or exactly "
-                                                                       "one entity object (Customer, Invoice, Item)")
+                                                                       f"one entity object ({', '.join(entities.KINDS)})")
             operation = str(item.get("operation", "create"))
             if item.get("optionsData") == "void":
                 operation = "void"

@@ -1,16 +1,22 @@
 """Sandbox QuickBooks' test hooks: what a QuickBooks user does in QuickBooks itself, outside
 hubwire (each change notifies the connected apps, as QuickBooks does), and what Intuit's side
-does to an app (its webhook settings, its tokens expiring, its requests held by other workers)."""
+does to an app (its webhook settings, its tokens expiring, its requests held by other workers).
+The sandbox page's QuickBooks card (page.py) posts its forms to these same hooks."""
 
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
+from hubwire.core import clock as calendar
+from hubwire.core.models import ClockShift
 from hubwire.sandbox import clock
 from hubwire.sandbox.hooks import control_action, reset_tables
 from hubwire.sandbox.models import Token
-from hubwire.sandbox.quickbooks import entities, webhooks
+from hubwire.sandbox.quickbooks import entities, page, webhooks
 from hubwire.sandbox.quickbooks.models import Company, Entity, Replay, Usage, WebhookSubscription
 
 reset_tables(Company, Entity, Replay, Usage, WebhookSubscription)
+# "Move the clock to the next export day" moves hubwire's calendar clock too; a reset puts it back.
+reset_tables(ClockShift)
 
 NOTIFIED_AS = {"create": "Create", "update": "Update", "void": "Void", "delete": "Delete"}
 
@@ -36,19 +42,22 @@ def change_in_quickbooks(realm_id: str, kind: str, operation: str, body: dict) -
 
 
 def _customer_change(data: dict, operation: str) -> dict:
-    fields = {k: v for k, v in data.items() if k != "realm_id"}
+    fields = {k: v for k, v in data.items() if k not in ("realm_id", "email")}
+    if "email" in data:  # the sandbox page's forms are flat: "email" is PrimaryEmailAddr.Address
+        fields["PrimaryEmailAddr"] = {"Address": str(data["email"]).strip()}
     return change_in_quickbooks(str(data["realm_id"]), "Customer", operation, fields)
 
 
 @control_action("quickbooks-create-customer")
 def create_customer(data):
-    """{"realm_id", and Customer fields: "DisplayName", "PrimaryEmailAddr": {"Address"}, …}"""
+    """{"realm_id", and Customer fields: "DisplayName", "PrimaryEmailAddr": {"Address"} (or "email"), …}"""
     return _customer_change(data, "create")
 
 
 @control_action("quickbooks-edit-customer")
 def edit_customer(data):
-    """{"realm_id", "Id", and the fields to change}: a sparse update; the SyncToken moves on."""
+    """{"realm_id", "Id", and the fields to change (an "email" is the primary email)}: a sparse
+    update; the SyncToken moves on."""
     return _customer_change(data, "update")
 
 
@@ -60,7 +69,7 @@ def delete_customer(data):
 
 @control_action("quickbooks-change")
 def change(data):
-    """{"realm_id", "entity": Customer|Invoice|Item, "operation": create|update|void|delete, "body"}"""
+    """{"realm_id", "entity": Customer|Invoice|Item|Payment, "operation": create|update|void|delete, "body"}"""
     operation = str(data.get("operation", "update"))
     if operation not in NOTIFIED_AS:
         raise ValueError(f"operation must be one of {', '.join(NOTIFIED_AS)}")
@@ -68,6 +77,44 @@ def change(data):
     if not isinstance(body, dict):
         raise ValueError("body must be an object")
     return change_in_quickbooks(str(data["realm_id"]), _kind(data), operation, body)
+
+
+@control_action("quickbooks-record-payment")
+def record_payment(data):
+    """{"realm_id", "invoice_id", "amount"?}: a QuickBooks user receives a payment of the invoice's customer
+    and applies it to the invoice (all of its open balance when no amount is given)."""
+    realm_id = str(data["realm_id"])
+    invoice = entities.find(realm_id, "Invoice", str(data["invoice_id"])).body
+    amount = _amount(data.get("amount")) if str(data.get("amount") or "").strip() else invoice["Balance"]
+    if not amount:
+        raise ValueError(f"invoice {invoice['Id']} has nothing left to pay")
+    return change_in_quickbooks(realm_id, "Payment", "create", {
+        "CustomerRef": {"value": invoice["CustomerRef"]["value"]}, "TotalAmt": amount,
+        "Line": [{"Amount": amount, "LinkedTxn": [{"TxnId": invoice["Id"], "TxnType": "Invoice"}]}]})
+
+
+def _amount(text) -> float:
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise ValueError(f"amount: {text!r} is not an amount such as 12.50") from None
+    if not value.is_finite() or value <= 0:
+        raise ValueError("amount: a payment is more than zero")
+    return float(value)
+
+
+@control_action("quickbooks-next-export-day")
+def next_export_day(data):
+    """Move the sandbox's clock and hubwire's calendar clock (core/clock.py, which schedules read) to
+    just past the earliest next run of any workspace's QuickBooks export, so that it runs now."""
+    due = page.next_export_at()
+    if due is None:
+        raise ValueError("no workspace has a QuickBooks export scheduled: connect QuickBooks first")
+    # A minute past the slot, so the next tick finds it due whatever the second it runs at.
+    seconds = max((due - calendar.now()).total_seconds() + 60, 0)
+    calendar.shift_by(seconds)
+    clock.advance(seconds)
+    return {"moved_seconds": seconds, "export_due": due.isoformat(), "now": calendar.now().isoformat()}
 
 
 @control_action("quickbooks-notify")

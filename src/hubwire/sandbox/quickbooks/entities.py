@@ -1,7 +1,9 @@
 """The objects of a sandbox QuickBooks company and the rules Intuit applies to writing them
-(providers.md §2.3): Customer, Invoice and Item create, read, update (sparse or full, guarded by
-`SyncToken`), Invoice void and delete. Each operation answers the entity as the API returns it or
-raises a QboFault; api.py, the batch endpoint and the test hooks all write through here."""
+(providers.md §2.3): Customer, Invoice, Item and Payment create, read, update (sparse or full,
+guarded by `SyncToken`), Invoice and Payment void and delete. A Payment applied to invoices lowers
+their Balance (and links them, LinkedTxn), which a change, void or delete of the payment gives back.
+Each operation answers the entity as the API returns it or raises a QboFault; api.py, the batch
+endpoint and the test hooks all write through here."""
 
 import re
 from datetime import date
@@ -14,7 +16,9 @@ from hubwire.sandbox import clock
 from hubwire.sandbox.quickbooks import wire
 from hubwire.sandbox.quickbooks.models import Company, Entity
 
-KINDS = ("Customer", "Invoice", "Item")
+KINDS = ("Customer", "Invoice", "Item", "Payment")
+# Transactions are voided and deleted; list entities (customers, items) are only made inactive.
+TRANSACTIONS = ("Invoice", "Payment")
 USD = {"value": "USD", "name": "United States Dollar"}
 DISPLAY_NAME_MAX = 500  # Customer.DisplayName: "max 500 chars" (Intuit API reference, Customer)
 DOC_NUMBER_MAX = 21  # Invoice.DocNumber: "max 21 chars" (Intuit API reference, Invoice)
@@ -47,10 +51,23 @@ ITEM_FIELDS = {
     "Name": TEXT, "Type": TEXT, "Description": TEXT, "Active": FLAG, "UnitPrice": NUMBER, "Taxable": FLAG,
     "IncomeAccountRef": OBJECT, "ExpenseAccountRef": OBJECT, "Sku": TEXT, "SubItem": FLAG, "ParentRef": OBJECT,
 }
-WRITABLE = {"Customer": CUSTOMER_FIELDS, "Invoice": INVOICE_FIELDS, "Item": ITEM_FIELDS}
-# Sent back by clients that echo what they read; QuickBooks keeps its own values for these.
+# The Payment's writable fields (API reference, Payment): TotalAmt and CustomerRef are required; each Line
+# applies its Amount to the transaction its LinkedTxn names, and what no line applies is UnappliedAmt.
+PAYMENT_FIELDS = {
+    "CustomerRef": OBJECT, "TotalAmt": NUMBER, "Line": LIST, "TxnDate": TEXT, "PaymentRefNum": TEXT,
+    "PrivateNote": TEXT, "PaymentMethodRef": OBJECT, "DepositToAccountRef": OBJECT, "ARAccountRef": OBJECT,
+    "CurrencyRef": OBJECT, "ExchangeRate": NUMBER, "ProcessPayment": FLAG, "CreditCardPayment": OBJECT,
+    "TxnSource": TEXT, "TransactionLocationType": TEXT, "ProjectRef": OBJECT, "TaxExemptionRef": OBJECT,
+}
+WRITABLE = {"Customer": CUSTOMER_FIELDS, "Invoice": INVOICE_FIELDS, "Item": ITEM_FIELDS, "Payment": PAYMENT_FIELDS}
+# Sent back by clients that echo what they read; QuickBooks keeps its own values for these (unless the
+# kind takes the field itself: a Payment's TotalAmt is what the client says).
 READ_ONLY = {"Id", "SyncToken", "sparse", "MetaData", "domain", "Balance", "BalanceWithJobs", "FullyQualifiedName",
-             "TotalAmt", "HomeTotalAmt", "HomeBalance", "InvoiceLink", "IsProject", "status", "LineNum"}
+             "TotalAmt", "HomeTotalAmt", "HomeBalance", "InvoiceLink", "IsProject", "status", "LineNum",
+             "UnappliedAmt"}
+PAYMENT_REF_NUM_MAX = 21  # Payment.PaymentRefNum: "max 21 chars" (Intuit API reference, Payment)
+PRIVATE_NOTE_MAX = 4000  # PrivateNote: "max 4000 chars" (Intuit API reference)
+VOIDED_NOTE = "Voided"  # what QuickBooks writes in a voided transaction's memo
 LINE_TYPES = {"SalesItemLineDetail", "DescriptionOnly", "DiscountLineDetail", "SubTotalLineDetail", "GroupLineDetail"}
 ITEM_TYPES = {"Service", "NonInventory", "Inventory", "Category", "Group"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -115,7 +132,7 @@ def _checked_fields(kind: str, body: dict) -> dict:
     allowed = WRITABLE[kind]
     fields = {}
     for key, value in body.items():
-        if key in READ_ONLY:
+        if key in READ_ONLY and key not in allowed:
             continue
         if key not in allowed:
             raise wire.invalid_property(key, f"{kind} has no such property")
@@ -202,9 +219,14 @@ def _shape_invoice(realm_id: str, fields: dict, current: dict | None) -> dict:
     if isinstance(tax, bool) or not isinstance(tax, NUMBER):
         raise wire.invalid_property("TxnTaxDetail.TotalTax", "expected a number")
     total = _money(total + tax)
-    voided = current is not None and current.get("PrivateNote") == "Voided" and current.get("TotalAmt") == 0
+    voided = current is not None and current.get("PrivateNote") == VOIDED_NOTE and current.get("TotalAmt") == 0
+    # What payments applied to it stays applied when its lines change (they are its LinkedTxn).
+    paid = _money(current["TotalAmt"] - current["Balance"]) if current and "Balance" in current else 0
+    if not voided and total < paid:
+        raise wire.business_validation(f"the invoice's total ({total}) would be less than the payments applied to "
+                                       f"it ({paid}); unapply or change a payment first", "Line")
     shaped["TotalAmt"] = 0 if voided else total
-    shaped["Balance"] = 0 if voided else total
+    shaped["Balance"] = 0 if voided else _money(total - paid)
     if shaped.get("DocNumber") is not None and len(shaped["DocNumber"]) > DOC_NUMBER_MAX:
         raise wire.invalid_property("DocNumber", f"longer than {DOC_NUMBER_MAX} characters")
     if not shaped.get("DocNumber"):
@@ -222,6 +244,98 @@ def _shape_invoice(realm_id: str, fields: dict, current: dict | None) -> dict:
                          ("LinkedTxn", []), ("ApplyTaxAfterDiscount", False), ("Deposit", 0)):
         shaped.setdefault(key, default)
     return shaped
+
+
+def _shape_payment(realm_id: str, fields: dict, current: dict | None) -> dict:
+    """A payment's own fields checked; what it does to the invoices it names is _apply_payment's."""
+    kept = {"TotalAmt": current["TotalAmt"]} if current and "TotalAmt" in current else {}
+    shaped = {"ProcessPayment": False, **(_kept(current) if current else {}), **kept, **fields}
+    customer = find_reference(realm_id, "Customer", _ref_value(shaped, "CustomerRef"), "CustomerRef")
+    shaped["CustomerRef"] = {"value": customer.entity_id, "name": customer.body["DisplayName"]}
+    total = shaped.get("TotalAmt")
+    if total is None:
+        raise wire.required_missing("TotalAmt")
+    if isinstance(total, bool) or not isinstance(total, NUMBER) or total < 0:
+        raise wire.invalid_property("TotalAmt", "expected an amount of 0 or more")
+    lines = shaped.get("Line") or []
+    if not isinstance(lines, list):
+        raise wire.invalid_property("Line", "expected a list")
+    shaped["Line"] = [_payment_line(realm_id, index, line) for index, line in enumerate(lines)]
+    applied = sum(Decimal(str(line["Amount"])) for line in shaped["Line"])
+    if applied > Decimal(str(total)):
+        raise wire.business_validation(f"the lines apply {_money(applied)}, more than the payment's total "
+                                       f"({_money(total)})", "TotalAmt")
+    for key, most in (("PaymentRefNum", PAYMENT_REF_NUM_MAX), ("PrivateNote", PRIVATE_NOTE_MAX)):
+        if shaped.get(key) is not None and len(shaped[key]) > most:
+            raise wire.invalid_property(key, f"longer than {most} characters")
+    shaped.update(TotalAmt=_money(total), UnappliedAmt=_money(Decimal(str(total)) - applied))
+    shaped.setdefault("TxnDate", wire.today())
+    shaped.setdefault("CurrencyRef", USD)
+    return shaped
+
+
+def _payment_line(realm_id: str, index: int, line) -> dict:
+    """One applied amount: {"Amount", "LinkedTxn": [{"TxnId", "TxnType": "Invoice"}]}. Only invoices take
+    payments here (Intuit also links credit memos and journal entries, which the sandbox does not keep)."""
+    where = f"Line[{index}]"
+    if not isinstance(line, dict):
+        raise wire.invalid_property(where, "expected an object")
+    amount = line.get("Amount")
+    if isinstance(amount, bool) or not isinstance(amount, NUMBER) or amount < 0:
+        raise wire.required_missing(f"{where}.Amount", f"Required parameter {where}.Amount is missing or not an "
+                                                       "amount of 0 or more")
+    links = line.get("LinkedTxn")
+    if not isinstance(links, list) or len(links) != 1 or not isinstance(links[0], dict):
+        raise wire.required_missing(f"{where}.LinkedTxn", f"Required parameter {where}.LinkedTxn is missing: "
+                                                          "name the one invoice this amount pays")
+    txn_type, txn_id = links[0].get("TxnType"), links[0].get("TxnId")
+    if txn_type != "Invoice":
+        raise wire.invalid_enumeration(f"{where}.LinkedTxn.TxnType", txn_type)
+    if not isinstance(txn_id, str) or not txn_id:
+        raise wire.required_missing(f"{where}.LinkedTxn.TxnId")
+    return {**line, "Amount": _money(amount), "LinkedTxn": [{"TxnId": txn_id, "TxnType": "Invoice"}]}
+
+
+def _applied(payment: dict | None) -> dict[str, Decimal]:
+    """How much of a payment goes to each invoice, by the invoice's Id."""
+    applied: dict[str, Decimal] = {}
+    for line in (payment or {}).get("Line", []):
+        for link in line["LinkedTxn"]:
+            applied[link["TxnId"]] = applied.get(link["TxnId"], Decimal(0)) + Decimal(str(line["Amount"]))
+    return applied
+
+
+def _apply_payment(realm_id: str, before: dict | None, after: dict | None) -> None:
+    """Move the invoices' balances from what the payment applied `before` to what it applies `after`
+    (None: it did not exist, or no longer does), linking or unlinking them. Each invoice whose balance
+    changes is written, so its SyncToken moves on and change data capture reports it, as in QuickBooks."""
+    old, new = _applied(before), _applied(after)
+    payment_id = (after or before)["Id"]
+    for index, invoice_id in enumerate(sorted(set(old) | set(new))):
+        change = new.get(invoice_id, Decimal(0)) - old.get(invoice_id, Decimal(0))
+        linked = new.get(invoice_id, Decimal(0)) > 0
+        entity = _live(realm_id, "Invoice", invoice_id, for_update=True)
+        if entity is None:
+            if change > 0:
+                raise wire.invalid_reference("Line.LinkedTxn.TxnId", invoice_id)
+            continue
+        invoice = entity.body
+        if change > 0 and invoice["CustomerRef"]["value"] != after["CustomerRef"]["value"]:
+            raise wire.business_validation(f"invoice {invoice_id} belongs to another customer than the payment's",
+                                           "CustomerRef")
+        balance = Decimal(str(invoice["Balance"])) - change
+        if balance < 0:
+            # [U] Intuit's exact code for over-applying; 6000 is its business-validation fault.
+            raise wire.business_validation(f"the payment applies {_money(new[invoice_id])} to invoice {invoice_id}, "
+                                           f"more than its open balance ({invoice['Balance']})", "Line.Amount")
+        others = [x for x in invoice.get("LinkedTxn", []) if (x.get("TxnId"), x.get("TxnType")) != (payment_id, "Payment")]
+        links = others + ([{"TxnId": payment_id, "TxnType": "Payment"}] if linked else [])
+        if change or links != invoice.get("LinkedTxn", []):
+            _write(entity, "Invoice", {**invoice, "Balance": _money(balance), "LinkedTxn": links})
+
+
+def _payments_applied(invoice: dict) -> list[str]:
+    return [x["TxnId"] for x in invoice.get("LinkedTxn", []) if x.get("TxnType") == "Payment"]
 
 
 def find_reference(realm_id: str, kind: str, entity_id: str, element: str) -> Entity:
@@ -269,7 +383,14 @@ def _kept(current: dict) -> dict:
     return {k: v for k, v in current.items() if k not in READ_ONLY}
 
 
-SHAPES = {"Customer": _shape_customer, "Invoice": _shape_invoice, "Item": _shape_item}
+SHAPES = {"Customer": _shape_customer, "Invoice": _shape_invoice, "Item": _shape_item, "Payment": _shape_payment}
+# What else a write of a kind changes in the company, given the object before and after (None when absent).
+AFTER_WRITE = {"Payment": _apply_payment}
+
+
+def _after_write(realm_id: str, kind: str, before: dict | None, after: dict | None) -> None:
+    if kind in AFTER_WRITE:
+        AFTER_WRITE[kind](realm_id, before, after)
 
 
 # --- writing ---------------------------------------------------------------------------------------
@@ -281,7 +402,9 @@ def _unique_name(kind: str, body: dict) -> tuple[str, str]:
         return "Name", body["DisplayName"].strip().casefold()
     if kind == "Item":
         return "Item", body["Name"].strip().casefold()
-    return "DocNumber", body["DocNumber"].strip().casefold()
+    if kind == "Invoice":
+        return "DocNumber", body["DocNumber"].strip().casefold()
+    return "", ""  # a payment's reference number need not be unique
 
 
 def _duplicate(kind: str, body: dict) -> wire.QboFault:
@@ -308,6 +431,7 @@ def create(realm_id: str, kind: str, body: dict) -> dict:
         shaped.update(Id=entity_id, SyncToken="0", domain="QBO", sparse=False,
                       MetaData={"CreateTime": wire.timestamp(now), "LastUpdatedTime": wire.timestamp(now)})
         _save(Entity(realm_id=realm_id, kind=kind, entity_id=entity_id, body=shaped, updated_at=now), kind)
+        _after_write(realm_id, kind, None, shaped)
     return shaped
 
 
@@ -340,35 +464,54 @@ def update(realm_id: str, kind: str, body: dict) -> dict:
         entity = _locked_current(realm_id, kind, body)
         base = entity.body if body.get("sparse") is True else {k: entity.body[k] for k in READ_ONLY
                                                                 if k in entity.body}
-        return _write(entity, kind, SHAPES[kind](realm_id, fields, {**base, **_system_fields(entity.body)}))
+        before = entity.body
+        after = _write(entity, kind, SHAPES[kind](realm_id, fields, {**base, **_system_fields(entity.body)}))
+        _after_write(realm_id, kind, before, after)
+        return after
 
 
 def _system_fields(body: dict) -> dict:
-    """What a full update may not clear: what QuickBooks sets itself on an invoice."""
-    return {k: body[k] for k in ("DocNumber", "TxnDate") if k in body}
+    """What a full update may not clear: what QuickBooks sets itself on an invoice (its number, date and
+    the payments applied to it)."""
+    return {k: body[k] for k in ("DocNumber", "TxnDate", "LinkedTxn") if k in body}
+
+
+def _refuse_with_payments(kind: str, body: dict, doing: str) -> None:
+    """QuickBooks will not void (or delete) an invoice that still has a payment applied."""
+    if kind == "Invoice" and _payments_applied(body):
+        raise wire.business_validation(f"invoice {body['Id']} has payments applied "
+                                       f"({', '.join(_payments_applied(body))}); {doing} them first", "LinkedTxn")
 
 
 def void(realm_id: str, kind: str, body: dict) -> dict:
-    if kind != "Invoice":
+    """A voided transaction stays, with every amount zero and "Voided" in its memo."""
+    if kind not in TRANSACTIONS:
         raise wire.unsupported_operation(f"void on {kind}")
     with transaction.atomic(using="sandbox"):
         entity = _locked_current(realm_id, kind, body)
-        lines = [{**line, "Amount": 0} for line in entity.body["Line"]]
-        shaped = {**entity.body, "Line": lines, "TotalAmt": 0, "Balance": 0, "PrivateNote": "Voided"}
+        before = entity.body
+        _refuse_with_payments(kind, before, "void or delete")
+        lines = [{**line, "Amount": 0} for line in before["Line"]]
+        shaped = {**before, "Line": lines, "TotalAmt": 0, "PrivateNote": VOIDED_NOTE,
+                  **({"Balance": 0} if kind == "Invoice" else {"UnappliedAmt": 0})}
         if isinstance(shaped.get("TxnTaxDetail"), dict):
             shaped["TxnTaxDetail"] = {**shaped["TxnTaxDetail"], "TotalTax": 0}
-        return _write(entity, kind, shaped)
+        after = _write(entity, kind, shaped)
+        _after_write(realm_id, kind, before, after)
+        return after
 
 
 def delete(realm_id: str, kind: str, body: dict) -> dict:
     """Transactions are deleted; list entities (customers, items) are only made inactive."""
-    if kind != "Invoice":
+    if kind not in TRANSACTIONS:
         raise wire.unsupported_operation(f"delete on {kind}: make it inactive (Active false) instead")
     with transaction.atomic(using="sandbox"):
         entity = _locked_current(realm_id, kind, body)
+        _refuse_with_payments(kind, entity.body, "void or delete")
         entity.deleted, entity.updated_at = True, clock.now()
         entity.name_key = ""  # a deleted invoice's number may be used again
         entity.save()
+        _after_write(realm_id, kind, entity.body, None)
     return {"domain": "QBO", "status": "Deleted", "Id": entity.entity_id}
 
 

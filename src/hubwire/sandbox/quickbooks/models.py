@@ -16,7 +16,7 @@ class Company(models.Model):
 
 
 class Entity(models.Model):
-    """A Customer, Invoice or Item of one realm, as the API answers it (body), with what the API
+    """A Customer, Invoice, Item or Payment of one realm, as the API answers it (body), with what the API
     looks it up by kept in columns."""
 
     realm_id = models.CharField(max_length=32)

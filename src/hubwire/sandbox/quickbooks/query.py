@@ -28,6 +28,9 @@ FILTERABLE = {
                 "MetaData.CreateTime": "MetaData.CreateTime", "MetaData.LastUpdatedTime": "MetaData.LastUpdatedTime"},
     "Item": {"Id": "Id", "Name": "Name", "Type": "Type", "Active": "Active", "Sku": "Sku",
              "MetaData.CreateTime": "MetaData.CreateTime", "MetaData.LastUpdatedTime": "MetaData.LastUpdatedTime"},
+    "Payment": {"Id": "Id", "TxnDate": "TxnDate", "CustomerRef": "CustomerRef.value", "TotalAmt": "TotalAmt",
+                "PaymentRefNum": "PaymentRefNum", "MetaData.CreateTime": "MetaData.CreateTime",
+                "MetaData.LastUpdatedTime": "MetaData.LastUpdatedTime"},
     "CompanyInfo": {"Id": "Id"},
 }
 ENTITY_NAMES = {name.lower(): name for name in FILTERABLE}
