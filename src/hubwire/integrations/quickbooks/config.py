@@ -10,7 +10,7 @@ from datetime import datetime, time
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from hubwire.integrations.models import Connection
+from hubwire.integrations.models import Connection, ConnectionStatus
 
 KEY = "quickbooks"
 DEFAULT_ITEM = "Services"
@@ -58,3 +58,13 @@ def enable(connection: Connection) -> QuickBooksConfig:
     config.enabled_at = config.enabled_at or timezone.now().isoformat()
     config_save(connection, config)
     return config
+
+
+# --- the connection QuickBooks' background work acts on (qbo-inbound) ----------------------------
+
+def enabled_connection(workspace) -> Connection | None:
+    """The workspace's active QuickBooks connection when the business has the integration enabled, else
+    None: one indexed query, so that a handler every CRM change calls costs little without QuickBooks."""
+    connection = Connection.objects.select_related("workspace").filter(
+        workspace=workspace, provider=KEY, status=ConnectionStatus.ACTIVE).first()
+    return connection if connection is not None and config_of(connection).enabled else None

@@ -3,7 +3,7 @@ secret (the seed: "configure API credentials in Settings first"), then connects 
 
 from datetime import timedelta
 
-from hubwire.integrations.quickbooks import api, errors, schedule
+from hubwire.integrations.quickbooks import api, errors, inbound, schedule
 from hubwire.integrations.registry import AuthKind, CredentialField, Provider, RateLimit, register
 
 
@@ -59,3 +59,11 @@ class QuickBooks(Provider):
         """Its schedules follow the business's chosen export time, so they are declared from its choices."""
         super().connected(connection)
         schedule.declare(connection)
+
+    # --- Intuit's webhooks, on each connection's own URL (inbound.py) --------------------------------
+
+    def verify_inbound(self, request):
+        return inbound.verify(request)
+
+    def handle_event(self, event) -> str:
+        return inbound.handle(event)

@@ -2,6 +2,7 @@
 30th of each month and export the pending invoices it finds"), at the time of day the business chose,
 in its workspace's time zone. Declared on connect and again whenever the business changes the time."""
 
+from hubwire.integrations.quickbooks.changes import SCHEDULE as READ_CHANGES
 from hubwire.integrations.quickbooks.config import config_of
 from hubwire.sync.rules import MonthDays, ScheduleSpec
 from hubwire.sync.schedules import schedules_declare
@@ -17,4 +18,6 @@ def export_spec(connection) -> ScheduleSpec:
 
 def declare(connection) -> None:
     """(Re)declare the workspace's QuickBooks schedules from its current choices."""
-    schedules_declare(workspace=connection.workspace, provider="quickbooks", specs=[export_spec(connection)])
+    # The export, and (qbo-inbound) the hourly read of QuickBooks' changes, for a notification that never came.
+    schedules_declare(workspace=connection.workspace, provider="quickbooks",
+                      specs=[export_spec(connection), READ_CHANGES])

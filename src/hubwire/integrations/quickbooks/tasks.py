@@ -1,2 +1,5 @@
 """Imported in every process at start-up (integrations/apps.py): the modules that register QuickBooks'
 passes, schedule handlers, event handlers, record panels and sync-panel hooks."""
+
+# --- qbo-inbound: changes from QuickBooks, payments both ways --------------------------------------
+from hubwire.integrations.quickbooks import changes, payments  # noqa: E402,F401
