@@ -45,6 +45,8 @@ def manage_routes(t) -> dict[str, tuple[str, str]]:
         "integrations:stripe_onboard": ("post", reverse("integrations:stripe_onboard")),
         "integrations:stripe_refresh": ("get", reverse("integrations:stripe_refresh", args=["test"])),
         "integrations:stripe_return": ("get", reverse("integrations:stripe_return", args=["test"])),
+        "integrations:quickbooks_enable": ("post", reverse("integrations:quickbooks_enable")),
+        "integrations:quickbooks_choices": ("post", reverse("integrations:quickbooks_choices")),
         "webhooks:endpoint_new": ("post", reverse("webhooks:endpoint_new")),
         "webhooks:endpoint_edit": ("post", reverse("webhooks:endpoint_edit", args=[t["endpoint"].pk])),
         "webhooks:endpoint_action": ("post", reverse("webhooks:endpoint_action", args=[t["endpoint"].pk, "delete"])),

@@ -31,6 +31,11 @@ def test_integrations_page_cards_tabs_and_a_zoom_connection(page, sandbox, owner
     page.click("[data-testid=tab-quickbooks]")
     page.wait_for_url(f"{base}/integrations/quickbooks/")
     assert page.locator("[data-testid=tab-panel]").get_attribute("data-provider") == "quickbooks"
+    # QuickBooks offers Connect only once it is turned on (its seed: "use the toggle first").
+    assert page.locator("[data-testid=quickbooks-off]").is_visible()
+    assert page.locator("[data-testid=connect]").count() == 0
+    page.click("[data-testid=tab-google_workspace]")
+    page.wait_for_url(f"{base}/integrations/google_workspace/")
     assert page.locator("[data-testid=not-built]").is_visible()
     assert page.locator("[data-testid=connect]").count() == 0
 

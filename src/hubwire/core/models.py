@@ -138,6 +138,9 @@ AUDIT_ACTION_WORDS = {
     "stripe_payment_expired": "Online payment expired unpaid",
     "stripe_payment_processing": "Online payment processing",
     "stripe_payment_declined": "Card declined",
+    "quickbooks_enabled": "QuickBooks turned on",
+    "quickbooks_disabled": "QuickBooks turned off (its schedules paused)",
+    "quickbooks_choices_saved": "QuickBooks choices changed",
 }
 
 

@@ -37,7 +37,9 @@ def _mode_or_flash(request, provider) -> str | None:
         return None
 
 
-def _page_context(request, provider, **extra) -> dict:
+def page_context(request, provider, **extra) -> dict:
+    """The Integrations page's context on `provider`'s tab; providers' own views use it to show the
+    page again with their form's errors."""
     return {
         "cards": selectors.cards(request.workspace),
         "providers": list(PROVIDERS.values()),
@@ -58,7 +60,7 @@ def page(request, key: str | None = None):
     # tabs and panel together; a reload or a deep link gets the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
     return render(request, "integrations/page.html#state" if partial else "integrations/page.html",
-                  _page_context(request, provider))
+                  page_context(request, provider))
 
 
 @workspace_required
@@ -132,7 +134,7 @@ def credentials(request, key: str):
         credentials_save(workspace=request.workspace, actor=request.user, provider=provider, mode=mode,
                          data=request.POST)
     except FieldError as exc:
-        context = _page_context(request, provider, credential_errors=exc.errors, posted=request.POST)
+        context = page_context(request, provider, credential_errors=exc.errors, posted=request.POST)
         return render(request, "integrations/page.html", context, status=422)
     flash.success(request, f"{provider.name} credentials saved (encrypted).")
     return redirect(_tab_url(provider))

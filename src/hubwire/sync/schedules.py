@@ -53,6 +53,22 @@ def schedules_declare(*, workspace, provider: str, specs: Iterable[ScheduleSpec]
     return schedules
 
 
+def schedules_enable(*, workspace, provider: str, enabled: bool, now: datetime | None = None) -> int:
+    """Pause (enabled=False) or resume a provider's schedules in one workspace; how many changed.
+    A resumed schedule starts again at its first slot after `now`: the slots that passed while it
+    was paused are not made up, since the business had turned that work off."""
+    changing = Schedule.objects.filter(workspace=workspace, provider=provider, enabled=not enabled)
+    if not enabled:
+        return changing.update(enabled=False)
+    now, zone = now or clock.now(), zone_of(workspace)
+    resumed = list(changing)
+    for schedule in resumed:
+        schedule.enabled = True
+        schedule.next_run_at = schedule.rule.next_after(now, previous=None, zone=zone)
+    Schedule.objects.bulk_update(resumed, ["enabled", "next_run_at"])
+    return len(resumed)
+
+
 def schedules_run_due(*, now: datetime | None = None) -> list[ScheduledRun]:
     """Turn every due schedule into one job row for the slot it was due at (sent after commit)."""
     now = now or clock.now()

@@ -3,7 +3,7 @@ secret (the seed: "configure API credentials in Settings first"), then connects 
 
 from datetime import timedelta
 
-from hubwire.integrations.quickbooks import api, errors, inbound, schedule
+from hubwire.integrations.quickbooks import api, errors, inbound, setup
 from hubwire.integrations.registry import AuthKind, CredentialField, Provider, RateLimit, register
 
 
@@ -56,9 +56,36 @@ class QuickBooks(Provider):
         return errors.explain(response)
 
     def connected(self, connection):
-        """Its schedules follow the business's chosen export time, so they are declared from its choices."""
+        """Its schedules follow the business's chosen export time, so they are declared from its choices
+        (paused while the business has QuickBooks turned off); before the features waiting for the
+        connection are told, so that they find it turned on."""
+        setup.quickbooks_connected(connection)
         super().connected(connection)
-        schedule.declare(connection)
+
+    # --- the tab: set-up and connection (setup.py, views.py, templates/quickbooks/) ---------------
+
+    # The tab's own part comes above the connection panel (the Enable switch and the Intuit app's
+    # settings); its panel shows the framework's panel once QuickBooks is on, then the choices and
+    # the customers' and invoices' sections.
+    tab_template = "quickbooks/tab.html"
+    panel_template = "quickbooks/_panel.html"
+
+    def after_connect(self, connection, client):
+        """The company's name from CompanyInfo: the tab and the card show which company is connected."""
+        with api.company_api(connection) as qbo:
+            info = qbo.company_info()
+        connection.account_name = (info.get("CompanyName") or info.get("LegalName") or "")[:200]
+
+    def facts(self, connection):
+        return [(label, value) for label, value in (
+            ("Company", connection.account_name), ("Realm ID", connection.external_account_id)) if value]
+
+    def tab_context(self, workspace) -> dict:
+        context = setup.tab_context(workspace)
+        # --- the other parts' sections of the tab: each adds its entry here -------------------------
+        # context["customers"] = customers.section_context(workspace, context["connection"])
+        # context["invoices"] = invoices.section_context(workspace, context["connection"])
+        return context
 
     # --- Intuit's webhooks, on each connection's own URL (inbound.py) --------------------------------
 
