@@ -10,6 +10,7 @@ from hubwire.core.models import AuditEntry
 from hubwire.integrations.models import Connection, ConnectionStatus
 from hubwire.integrations.quickbooks.api import company_api
 from hubwire.integrations.quickbooks.config import config_of
+from hubwire.integrations.quickbooks.schedule import EXPORT
 from hubwire.integrations.tokens import NeedsReconnect
 from hubwire.sandbox.models import Grant
 from hubwire.sandbox.quickbooks.models import Company
@@ -84,7 +85,7 @@ def test_turn_on_paste_credentials_connect_and_see_the_company(sandbox, owner_cl
     assert (card.colour, card.detail) == ("green", connection.account_name)
     assert f"QuickBooks is connected as {connection.account_name}." in [m.message for m in page.context["messages"]]
     # The export schedule runs, at the chosen time.
-    [export] = Schedule.objects.filter(workspace=workspace, provider="quickbooks")
+    export = Schedule.objects.get(workspace=workspace, provider="quickbooks", name=EXPORT)
     assert export.enabled and export.month_days == [5, 10, 15, 20, 25, 30]
 
 
