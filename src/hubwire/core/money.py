@@ -20,6 +20,15 @@ CURRENCIES = frozenset("""
 """.split())  # far above any real invoice, far below what a BIGINT holds
 
 
+def currency_problem(value: str | None) -> str:
+    """Why `value` is not a currency hubwire invoices in, or "" (any case: "usd" is USD)."""
+    code = (value or "").strip().upper()
+    if code in CURRENCIES:
+        return ""
+    shown = f"“{value}” is not" if code else "Enter"
+    return f"{shown} an ISO 4217 currency code: three letters such as USD, EUR or GBP."
+
+
 def exponent(currency: str) -> int:
     currency = currency.upper()
     return 0 if currency in ZERO_DECIMAL else 3 if currency in THREE_DECIMAL else 2

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field
 
-from hubwire.core.schema_types import (BasisPoints, Currency, Id, LongText, MinorUnits, Quantity, SaneDate, SaneDateTime,
-                                       Text, partial)
+from hubwire.core.schema_types import (BasisPoints, Currency, Id, LongText, MinorUnits, OptionalEmail, OptionalWebUrl,
+                                       Phone, Quantity, SaneDate, SaneDateTime, Text, TimeZoneName, partial)
 from hubwire.crm import models as m
 
 
@@ -31,9 +31,9 @@ class AccountOut(Schema):
 
 class AccountIn(Schema):
     name: Text(200, required=True)
-    website: Text(200) = ""
-    email: Text(254) = ""
-    phone: Text(40) = Field("", description="Any format; stored as E.164")
+    website: OptionalWebUrl(200) = ""
+    email: OptionalEmail = ""
+    phone: Phone = ""
     notes: LongText = ""
 
 
@@ -54,8 +54,8 @@ class ContactIn(Schema):
     account_id: Id | None = None
     first_name: Text(100, required=True)
     last_name: Text(100) = ""
-    email: Text(254) = ""
-    phone: Text(40) = Field("", description="Any format; stored as E.164")
+    email: OptionalEmail = ""
+    phone: Phone = ""
     title: Text(100) = ""
 
 
@@ -78,8 +78,8 @@ class LeadOut(Schema):
 class LeadIn(Schema):
     name: Text(200, required=True)
     company: Text(200) = ""
-    email: Text(254) = ""
-    phone: Text(40) = ""
+    email: OptionalEmail = ""
+    phone: Phone = ""
     source: Text(100) = ""
     status: choices(m.LeadStatus) = m.LeadStatus.NEW
     value_amount: MinorUnits = 0
@@ -239,10 +239,10 @@ class AppointmentIn(Schema):
     contact_id: Id | None = None
     start: SaneDateTime = Field(description="ISO 8601; without an offset it is read in time_zone")
     end: SaneDateTime
-    time_zone: Text(64) | None = Field(None, description="IANA name; by default the workspace's time zone")
+    time_zone: TimeZoneName | None = Field(None, description="IANA name; by default the workspace's time zone")
     location_type: choices(m.LocationType) = m.LocationType.IN_PERSON
     location: Text(300) = ""
-    meeting_url: Text(500) = ""
+    meeting_url: OptionalWebUrl(500) = ""
     notes: LongText = ""
 
 

@@ -1,13 +1,15 @@
 """REST routes of the Webhooks Manager (/api/webhooks/…) and Zapier's REST hooks (/api/hooks)."""
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Query, Router, Schema, Status
-from pydantic import StrictBool
+from pydantic import Field, StrictBool, WithJsonSchema
 
 from hubwire.core.api import ERRORS, page_schema, paginate
-from hubwire.core.schema_types import PathId, SaneDateTime, partial
+from hubwire.core.schema_types import HTTP_URL, Formatted, PathId, SaneDateTime, Text, partial, refused_by
 from hubwire.core.tenancy import get_scoped, scoped
+from hubwire.events import catalog
 from hubwire.webhooks import services
 from hubwire.webhooks.models import Delivery, DeliveryStatus, Endpoint, Preset, Source
 
@@ -38,12 +40,36 @@ class EndpointCreated(EndpointOut):
     secret: str  # answered once, here
 
 
+# The rules of an endpoint's fields are the service's own checks (one function each), so the API
+# refuses exactly what the Manager's page refuses, in the same words; the schema states them.
+WebhookUrl = Formatted(services.url_problem_of, format="uri", pattern=HTTP_URL, max_length=services.URL_MAX_LENGTH,
+                       trimmed=True)
+
+
+class CatalogNames:
+    """The JSON schema of an event type's name: the catalog's names, read when the document is built
+    (apps define their event types at start-up, which may be after this module is imported)."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler) -> dict:
+        return {"type": "string", "enum": sorted(catalog.CATALOG)}
+
+
+EventType = Annotated[str, CatalogNames()]
+Headers = Annotated[dict[str, str], refused_by(services.headers_problem), WithJsonSchema({
+    "type": "object",
+    "propertyNames": {"minLength": 1, "maxLength": 100, "pattern": f"^{services.HEADER_NAME.pattern}$"},
+    "additionalProperties": {"type": "string", "pattern": "^[^\\r\\n]*$"},
+    "description": "Sent with every delivery, name → value (one line each). The headers hubwire sets itself "
+                   f"({', '.join(sorted(services.RESERVED_HEADERS))}) cannot be replaced."})]
+
+
 class EndpointIn(Schema):
-    url: str
-    description: str = ""
-    event_types: list[str] = []
+    url: WebhookUrl
+    description: Text(300) = ""
+    event_types: Annotated[list[EventType], refused_by(services.event_types_problem)] = Field(
+        [], description="The event types it receives; none means all.")
     preset: Preset = Preset.GENERIC
-    headers: dict[str, str] = {}
+    headers: Headers = {}
     enabled: StrictBool = True
 
 
@@ -202,8 +228,8 @@ def resend(request, id: PathId):
 # --- Zapier REST hooks (docs.zapier.com: REST hook triggers) -----------------------------------------
 
 class HookIn(Schema):
-    target_url: str
-    event: str
+    target_url: WebhookUrl
+    event: Annotated[EventType, refused_by(services.rest_hook_event_problem)]
 
 
 class HookOut(Schema):

@@ -31,47 +31,64 @@ RESERVED_HEADERS = {"webhook-id", "webhook-timestamp", "webhook-signature", "con
                     "host", "user-agent", "transfer-encoding", "connection"}
 
 
+def url_problem_of(url: str) -> str:
+    """Why `url` (already trimmed) cannot be an endpoint's URL, or "". The API's schema asks the same."""
+    if len(url) > URL_MAX_LENGTH:  # first: the other checks need not read a huge value
+        return f"The URL is too long: at most {URL_MAX_LENGTH} characters."
+    if problem := url_problem(url):
+        return problem
+    try:
+        URLValidator(schemes=list(SCHEMES))(url)
+    except ValidationError:
+        return "Enter a valid URL, e.g. https://hooks.example.com/hubwire."
+    return ""
+
+
+def event_types_problem(event_types: list) -> str:
+    """Why these event types cannot be subscribed to (some are not in the catalog), or ""."""
+    unknown = [t for t in dict.fromkeys(event_types) if t not in catalog.CATALOG]
+    return f"Unknown event type(s): {', '.join(map(str, unknown))}. See GET /api/events/types." if unknown else ""
+
+
+def rest_hook_event_problem(event: str) -> str:
+    # An endpoint with no event types wants them all; a subscription names one.
+    return event_types_problem([event]) if event else "This field is required: an event type, e.g. lead.created."
+
+
+def headers_problem(headers) -> str:
+    """Why these custom headers cannot be sent with deliveries, or ""."""
+    if not isinstance(headers, dict):
+        return "Give headers as name → value."
+    bad = [n for n, v in headers.items() if not HEADER_NAME.fullmatch(str(n)) or not isinstance(v, str)
+           or "\n" in v or "\r" in v]
+    if bad:
+        return f"Not a valid header: {', '.join(map(str, bad))}."
+    if reserved := [n for n in headers if str(n).lower() in RESERVED_HEADERS]:
+        return f"hubwire sets these headers itself: {', '.join(reserved)}."
+    return ""
+
+
 def _clean(data: dict, *, creating: bool) -> dict:
     errors, values = {}, {}
     if creating or "url" in data:
-        url = (data.get("url") or "").strip()
-        problem = url_problem(url)
-        if not problem and len(url) > URL_MAX_LENGTH:
-            problem = f"The URL is too long: at most {URL_MAX_LENGTH} characters."
-        if not problem:
-            try:
-                URLValidator(schemes=list(SCHEMES))(url)
-            except ValidationError:
-                problem = "Enter a valid URL, e.g. https://hooks.example.com/hubwire."
-        if problem:
+        values["url"] = (data.get("url") or "").strip()
+        if problem := url_problem_of(values["url"]):
             errors["url"] = problem
-        values["url"] = url
     if "description" in data:
         values["description"] = (data.get("description") or "").strip()[:300]
     if "event_types" in data:
-        wanted = list(dict.fromkeys(data.get("event_types") or []))
-        unknown = [t for t in wanted if t not in catalog.CATALOG]
-        if unknown:
-            errors["event_types"] = f"Unknown event type(s): {', '.join(map(str, unknown))}. See GET /api/events/types."
-        values["event_types"] = wanted
+        values["event_types"] = list(dict.fromkeys(data.get("event_types") or []))
+        if problem := event_types_problem(values["event_types"]):
+            errors["event_types"] = problem
     if "preset" in data or creating:
         preset = data.get("preset") or Preset.GENERIC
         if preset not in Preset.values:
             errors["preset"] = f"Choose one of: {', '.join(Preset.values)}."
         values["preset"] = preset
     if "headers" in data:
-        headers = data.get("headers") or {}
-        if not isinstance(headers, dict):
-            errors["headers"] = "Give headers as name → value."
-        else:
-            bad = [n for n, v in headers.items() if not HEADER_NAME.fullmatch(str(n)) or not isinstance(v, str)
-                   or "\n" in v or "\r" in v]
-            reserved = [n for n in headers if str(n).lower() in RESERVED_HEADERS]
-            if bad:
-                errors["headers"] = f"Not a valid header: {', '.join(map(str, bad))}."
-            elif reserved:
-                errors["headers"] = f"hubwire sets these headers itself: {', '.join(reserved)}."
-            values["headers"] = headers
+        values["headers"] = data.get("headers") or {}
+        if problem := headers_problem(values["headers"]):
+            errors["headers"] = problem
     if "enabled" in data:
         values["enabled"] = bool(data["enabled"])
     if errors:
@@ -101,11 +118,10 @@ def endpoint_create(*, workspace, actor=None, source: str = Source.MANAGER, **da
 def rest_hook_subscribe(*, workspace, target_url: str, event: str, actor=None) -> Endpoint:
     """A Zapier REST hook subscription (providers.md §8): an endpoint for one event, Zapier's payload.
     Errors name the fields Zapier sent (`target_url`, `event`)."""
-    renamed = {"url": "target_url", "event_types": "event"}
-    errors = {renamed.get(k, k): v for k, v in
-              endpoint_errors({"url": target_url, "event_types": [event] if event else []}, creating=True).items()}
-    if not event:  # an endpoint with no event types wants them all; a subscription names one
-        errors["event"] = "This field is required: an event type, e.g. lead.created."
+    errors = {"target_url" if field == "url" else field: problem
+              for field, problem in endpoint_errors({"url": target_url}, creating=True).items()}
+    if problem := rest_hook_event_problem(event):
+        errors["event"] = problem
     if errors:
         raise FieldError(errors)
     return endpoint_create(workspace=workspace, actor=actor, source=Source.REST_HOOK, url=target_url,

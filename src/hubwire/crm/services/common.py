@@ -1,14 +1,11 @@
 """Validation and the save-and-emit step shared by the CRM services."""
 
-import phonenumbers
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from hubwire.core.errors import FieldError, Unreadable
-from hubwire.core.money import CURRENCIES, MAX_MINOR_UNITS
+from hubwire.core.formats import email_problem, phone_in_e164, phone_problem, web_url_problem
+from hubwire.core.money import MAX_MINOR_UNITS, currency_problem
 from hubwire.core.tenancy import resolve_reference
 from hubwire.crm.schemas import serialize
 from hubwire.events.outbox import emit
@@ -21,41 +18,31 @@ class Conflict(Exception):
 def phone_e164(value: str | None, field: str = "phone") -> str:
     if not value:
         return ""
-    try:
-        number = phonenumbers.parse(value, settings.HUBWIRE_DEFAULT_PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise FieldError({field: f"“{value}” is not a valid phone number. Use international format, e.g. +12125551234."})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if (number := phone_in_e164(value)) is None:
+        raise FieldError({field: phone_problem(value)})
+    return number
 
 
 def email_address(value: str | None, field: str = "email") -> str:
     if not value:
         return ""
-    try:
-        validate_email(value)
-    except ValidationError:
-        raise FieldError({field: f"“{value}” is not a valid email address."}) from None
+    if problem := email_problem(value):
+        raise FieldError({field: problem})
     return value.strip().lower()
 
 
 def url(value: str | None, field: str) -> str:
     if not value:
         return ""
-    try:
-        URLValidator(schemes=["http", "https"])(value)
-    except ValidationError:
-        raise FieldError({field: f"“{value}” is not a valid http(s) URL."}) from None
+    if problem := web_url_problem(value):
+        raise FieldError({field: problem})
     return value
 
 
 def currency(value: str | None, field: str = "currency") -> str:
-    code = (value or "").strip().upper()
-    if code not in CURRENCIES:
-        shown = f"“{value}” is not" if code else "Enter"
-        raise FieldError({field: f"{shown} an ISO 4217 currency code: three letters such as USD, EUR or GBP."})
-    return code
+    if problem := currency_problem(value):
+        raise FieldError({field: problem})
+    return value.strip().upper()
 
 
 def amount(value, field: str) -> int:
