@@ -1,2 +1,5 @@
 """Imported in every process at start-up (integrations/apps.py): the modules that register QuickBooks'
 passes, schedule handlers, event handlers, record panels and sync-panel hooks."""
+
+# --- customers: the pass, the handlers that follow accounts and contacts, the account page's card ---
+from hubwire.integrations.quickbooks import customer_follow, customer_links, customers  # noqa: F401
