@@ -9,7 +9,7 @@ from django.db import connection as db
 from django.test.utils import CaptureQueriesContext
 
 from hubwire.integrations.quickbooks.config import enable
-from hubwire.integrations.quickbooks.customers import customers_queue
+from hubwire.integrations.quickbooks.customers import connected_customer_ids, customers_queue
 from hubwire.jobs.runner import execute
 from hubwire.sandbox.quickbooks import entities
 from hubwire.sync.models import MatchedBy, RunOutcome, SyncRun, SyncStatus, Trigger
@@ -33,6 +33,7 @@ def test_an_account_is_matched_by_its_own_email_whatever_its_case(books, workspa
     assert linked.synced["how"] == "Matched automatically by this account's email."
     assert len(customers(books)) == 2 and not wire.batches()  # nothing created, nothing written
     assert other["Id"] != linked.external_id
+    assert connected_customer_ids(workspace.pk, [agency.pk]) == {agency.pk: acme["Id"]}  # what invoices ask
     [run] = SyncRun.objects.filter(provider="quickbooks", what="customer")
     assert (run.trigger, run.outcome, run.updated, run.created) == (Trigger.CHANGE, RunOutcome.SUCCEEDED, 1, 0)
 
