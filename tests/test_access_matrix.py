@@ -57,6 +57,15 @@ def manage_routes(t) -> dict[str, tuple[str, str]]:
         "portal:contact_login": ("post", reverse("portal:contact_login", args=[contact])),
         "portal:contact_password": ("post", reverse("portal:contact_password", args=[contact])),
         "portal:contact_invite": ("post", reverse("portal:contact_invite", args=[contact])),
+        # QuickBooks customers (integrations/quickbooks/customer_views.py)
+        "integrations:quickbooks_customers_connect": ("post", reverse("integrations:quickbooks_customers_connect")),
+        "integrations:quickbooks_customer_search": ("get", reverse("integrations:quickbooks_customer_search",
+                                                                   args=[account])),
+        "integrations:quickbooks_customer_link": ("post", reverse("integrations:quickbooks_customer_link", args=[account])),
+        "integrations:quickbooks_customer_unlink": ("post", reverse("integrations:quickbooks_customer_unlink",
+                                                                    args=[account])),
+        "integrations:quickbooks_customer_match_again": ("post", reverse("integrations:quickbooks_customer_match_again",
+                                                                         args=[account])),
     }
 
 

@@ -85,7 +85,8 @@ class DocumentForm(WorkspaceForm):
 class AccountForm(WorkspaceForm):
     class Meta:
         model = m.Account
-        fields = ["name", "website", "email", "phone", "notes"]
+        fields = ["name", "website", "email", "phone", "address", "notes"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
 
 class ContactForm(WorkspaceForm):

@@ -25,6 +25,9 @@ class Account(WorkspaceOwned):
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=20, blank=True, help_text="E.164")
+    # One free-text postal address, as written on an envelope: accounting tools (QuickBooks' BillAddr)
+    # take it line by line, and hubwire does not split it into city and postal code it cannot check.
+    address = models.TextField(max_length=500, blank=True, help_text="Postal address, one line per row.")
     notes = models.TextField(blank=True)
 
     class Meta:

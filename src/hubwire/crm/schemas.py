@@ -24,6 +24,7 @@ class AccountOut(Schema):
     website: str
     email: str
     phone: str
+    address: str
     notes: str
     created_at: datetime
     updated_at: datetime
@@ -34,6 +35,7 @@ class AccountIn(Schema):
     website: OptionalWebUrl(200) = ""
     email: OptionalEmail = ""
     phone: Phone = ""
+    address: Text(500) = Field("", description="Postal address, lines separated by newlines")
     notes: LongText = ""
 
 

@@ -67,6 +67,28 @@ def leased(record: SyncRecord, *, lease: timedelta = LEASE) -> Iterator[SyncReco
         record.busy_until = None
 
 
+# --- many rows at once (a pass over thousands: two queries per chunk, not one per row) ------------
+
+# Each claim's lease ends at a time of its own, which is how the rows it got are read back (the row
+# keeps no owner): a spread of a minute makes two claims ending at the same microsecond unlikely enough.
+_LEASE_SPREAD_MICROSECONDS = 60_000_000
+
+
+@contextmanager
+def leased_many(ids, *, lease: timedelta = LEASE) -> Iterator[list[int]]:
+    """Lease the free rows among `ids` for the body; yields the ids this worker got (those another
+    worker holds are left out, for its pass to finish). Released at the end, also when the body raises."""
+    ids = list(ids)
+    until = timezone.now() + lease + timedelta(microseconds=secrets.randbelow(_LEASE_SPREAD_MICROSECONDS))
+    free = Q(busy_until=None) | Q(busy_until__lt=timezone.now())
+    SyncRecord.objects.filter(pk__in=ids).filter(free).update(busy_until=until)
+    mine = list(SyncRecord.objects.filter(pk__in=ids, busy_until=until).values_list("pk", flat=True))
+    try:
+        yield mine
+    finally:
+        SyncRecord.objects.filter(pk__in=mine, busy_until=until).update(busy_until=None)
+
+
 @dataclass(frozen=True)
 class Created:
     """What create_once found or made: the provider's object, the fields it holds now, and how."""

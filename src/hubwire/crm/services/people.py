@@ -21,6 +21,7 @@ def _clean_account(data: dict, instance: Account | None) -> dict:
     c.field("website", url)
     c.field("email", email_address)
     c.field("phone", phone_e164)
+    c.field("address", text)
     c.field("notes", text)
     return c.result()
 

@@ -3,7 +3,7 @@ secret (the seed: "configure API credentials in Settings first"), then connects 
 
 from datetime import timedelta
 
-from hubwire.integrations.quickbooks import api, errors, inbound, setup
+from hubwire.integrations.quickbooks import api, customers, errors, inbound, setup
 from hubwire.integrations.registry import AuthKind, CredentialField, Provider, RateLimit, register
 
 
@@ -82,9 +82,8 @@ class QuickBooks(Provider):
 
     def tab_context(self, workspace) -> dict:
         context = setup.tab_context(workspace)
-        # --- the other parts' sections of the tab: each adds its entry here -------------------------
-        # context["customers"] = customers.section_context(workspace, context["connection"])
-        # context["invoices"] = invoices.section_context(workspace, context["connection"])
+        if context["connection"] is not None:
+            context["customers"] = customers.section_context(context["connection"])
         return context
 
     # --- Intuit's webhooks, on each connection's own URL (inbound.py) --------------------------------

@@ -20,12 +20,13 @@ from hubwire.core.audit import audit_record
 from hubwire.core.errors import FieldError
 from hubwire.integrations.grant import redirect_uri
 from hubwire.integrations.inbound_urls import connection_inbound_url
-from hubwire.integrations.models import Connection
+from hubwire.integrations.models import Connection, ConnectionStatus
 from hubwire.integrations.quickbooks import schedule
 from hubwire.integrations.quickbooks.config import TAX_CHOICES, QuickBooksConfig, config_of, config_save, enable
+from hubwire.integrations.quickbooks.customers import customers_queue
 from hubwire.integrations.registry import PROVIDERS
 from hubwire.integrations.selectors import connection_of
-from hubwire.sync.models import Schedule
+from hubwire.sync.models import Schedule, Trigger
 from hubwire.sync.rules import zone_of
 from hubwire.sync.schedules import schedules_enable
 
@@ -122,6 +123,10 @@ def quickbooks_enable(*, workspace, actor) -> QuickBooksConfig:
         if not was_on:
             audit_record(workspace=workspace, actor=actor, action="quickbooks_enabled", subject=KEY,
                          detail=f"invoices created from {config.enabled_at[:16].replace('T', ' ')} UTC on are exported")
+    if not was_on and connection.status == ConnectionStatus.ACTIVE:
+        # Turned on while connected: the customers are connected now, as on connect (the seed:
+        # "SphereMail will automatically start connecting your active customers").
+        customers_queue(workspace, trigger=Trigger.BUTTON)
     return config
 
 

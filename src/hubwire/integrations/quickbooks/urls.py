@@ -2,11 +2,22 @@
 
 from django.urls import path
 
-from hubwire.integrations.quickbooks import views
+from hubwire.integrations.quickbooks import customer_views, views
 
 urlpatterns: list = [
     # --- the tab: set-up and connection ---
     path("enable/", views.enable, name="quickbooks_enable"),
     path("choices/", views.choices, name="quickbooks_choices"),
     path("disconnected/", views.disconnected, name="quickbooks_disconnected"),
+]
+
+# --- customers: "Connect customers" and the account page's QuickBooks card (customer_views.py) ---
+urlpatterns += [
+    path("customers/connect/", customer_views.connect, name="quickbooks_customers_connect"),
+    path("accounts/<int:account_id>/customer/", customer_views.card, name="quickbooks_account_customer"),
+    path("accounts/<int:account_id>/customer/search/", customer_views.search, name="quickbooks_customer_search"),
+    path("accounts/<int:account_id>/customer/link/", customer_views.link, name="quickbooks_customer_link"),
+    path("accounts/<int:account_id>/customer/unlink/", customer_views.unlink, name="quickbooks_customer_unlink"),
+    path("accounts/<int:account_id>/customer/match-again/", customer_views.match_again,
+         name="quickbooks_customer_match_again"),
 ]
