@@ -147,14 +147,9 @@ def quickbooks_disable(*, workspace, actor) -> int:
 
 
 def quickbooks_connected(connection: Connection) -> None:
-    """QuickBooks was just connected. Connecting without ever turning the switch on (the tab offers
-    Connect only once it is on, so only a request made by hand does it) is as clear a choice as the
-    switch: it counts as turning it on. A business that turned it off keeps it off."""
-    with transaction.atomic():
-        locked = Connection.objects.select_for_update().get(pk=connection.pk)
-        if not config_of(locked).enabled_at:
-            enable(locked)
-        connection.details = locked.details
+    """QuickBooks was just connected: its schedules, from the business's choices. Connecting does not
+    turn the integration on (the tab offers Connect only once the switch is on; a connection made
+    while it is off, by hand, waits for the switch like everything else)."""
     export_schedule_declare(connection)
 
 
