@@ -72,7 +72,7 @@ def test_a_create_whose_answer_was_lost_is_found_again_by_docnumber(quickbooks, 
     run_jobs(force=True)
 
     exported_once_each(quickbooks, three)
-    assert "3 found again after an unanswered create" in SyncPass.objects.get(name=PASS_ALL).outcome
+    assert "3 found again by number after an unanswered create" in SyncPass.objects.get(name=PASS_ALL).outcome
     assert len(quickbooks.sandbox.calls(API, batch_path(quickbooks))) == LOST_TRIES  # found by DocNumber: none after
 
 
@@ -90,6 +90,8 @@ def test_one_renamed_in_quickbooks_meanwhile_is_found_by_its_requestid(quickbook
 
     assert len(qbo_invoices(quickbooks)) == 3
     assert row_of(three[0]).external_id == renamed["Id"] and row_of(three[0]).status == SyncStatus.SYNCED
+    outcome = SyncPass.objects.get(name=PASS_ALL).outcome
+    assert "2 found again by number" in outcome and "1 sent again with the requestid" in outcome
     # Its batch went once more with the same requestid, and QuickBooks answered from the first run.
     assert len(quickbooks.sandbox.calls(API, batch_path(quickbooks))) == LOST_TRIES + 1
 

@@ -91,7 +91,7 @@ class InvoiceExport:
         self._item_id: str | None = None
         self._item_problem = ""
         self.held_elsewhere: list[int] = []
-        self.found_again = self.done = self.total = 0
+        self.found_again = self.sent_again = self.done = self.total = 0
         self.waiting: set[int] = set()  # rows left pending (a customer not linked yet, a passing fault)
         self.follow_up = False
         self._writes: list[SyncRecord] = []
@@ -129,7 +129,9 @@ class InvoiceExport:
     def summary(self) -> str:
         words = [self.run.counts_in_words]
         if self.found_again:
-            words.append(f"{self.found_again} found again after an unanswered create")
+            words.append(f"{self.found_again} found again by number after an unanswered create")
+        if self.sent_again:
+            words.append(f"{self.sent_again} sent again with the requestid of an unanswered create")
         if self.waiting:
             words.append(f"{len(self.waiting)} waiting")
         return "; ".join(words)
@@ -223,6 +225,11 @@ class InvoiceExport:
                 resend.append(Operation(record, invoice, _create_item(record, wanted), wanted))
         if not resend:
             return
+        if not marker:  # a row marked as sent with no requestid (not by this code): one of its own from now on
+            marker = new_marker()
+            SyncRecord.objects.filter(pk__in=[op.record.pk for op in resend]).update(marker=marker)
+            for op in resend:
+                op.record.marker = marker
         # The same requestid: QuickBooks answers a batch it already ran from that run, and runs one it
         # never received now. Either way each invoice exists once.
         answers = self.qbo.batch([op.item for op in resend], requestid=marker)
@@ -231,9 +238,9 @@ class InvoiceExport:
             if answer is None:  # the requestid's first run did not carry it, so it created nothing
                 op.record.marker, op.record.create_started_at = "", None
                 self._wait(op.record, EXPORTING)
-            elif "Invoice" in answer:
+            elif "Invoice" in answer:  # QuickBooks' first answer, or made now: which, it does not say
                 self._created(op.record, answer["Invoice"], op.wanted)
-                self.found_again += 1
+                self.sent_again += 1
             else:
                 self._create_refused(op, answer)
 
