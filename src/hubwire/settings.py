@@ -279,6 +279,9 @@ HUBWIRE_WEBHOOKS_CONCURRENCY = int(os.environ.get("HUBWIRE_WEBHOOKS_CONCURRENCY"
 # it. Longer than the timeout plus recording, or a slow send would be duplicated while still running.
 HUBWIRE_WEBHOOKS_LEASE_SECONDS = max(float(os.environ.get("HUBWIRE_WEBHOOKS_LEASE_SECONDS", "120")),
                                      HUBWIRE_WEBHOOKS_TIMEOUT + 5)
+# How long a QuickBooks export holds the invoices of a batch it is sending; a dead worker's batch is
+# found again by the next pass after it. Longer than a wait for the batch limit (90 s) plus the call.
+HUBWIRE_QUICKBOOKS_LEASE_SECONDS = float(os.environ.get("HUBWIRE_QUICKBOOKS_LEASE_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

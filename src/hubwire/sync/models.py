@@ -113,6 +113,9 @@ class Schedule(models.Model):
     every_minutes = models.PositiveIntegerField(null=True, blank=True)
     month_days = models.JSONField(default=list, blank=True, help_text="Days of the month, 1–31.")
     at_time = models.TimeField(null=True, blank=True, help_text="Time of day in the workspace's time zone.")
+    last_day_when_short = models.BooleanField(
+        default=False, help_text="A day the month lacks (the 30th in February) runs on the month's last day "
+                                 "instead of being skipped.")
     enabled = models.BooleanField(default=True)
     next_run_at = models.DateTimeField()
     last_run_at = models.DateTimeField(null=True, blank=True)

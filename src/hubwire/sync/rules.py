@@ -1,7 +1,9 @@
 """When a schedule runs next: "every N minutes", or "these days of each month at this time of day in
 the workspace's time zone" (the seed's QuickBooks export: days 5, 10, 15, 20, 25 and 30 at 06:00).
 
-A month without one of the days (February 30th) skips that slot. A local time the clock change
+A month without one of the days (February 30th) skips that slot, unless the rule says to run it on
+the month's last day instead (`last_day_when_short`: the QuickBooks export of the 30th runs on 28 or
+29 February). A local time the clock change
 skips (02:30 on a spring-forward night) runs at the same offset as before the change, so an hour
 later on the wall (03:30); a local time that happens twice (01:30 on a fall-back night) runs at
 the first. Either way the slot runs once."""
@@ -43,6 +45,9 @@ class Every:
 class MonthDays:
     days: tuple[int, ...]
     at: time
+    # A day the month lacks (the 30th in February) runs on the month's last day instead of not at all;
+    # several such days (29, 30, 31 in February) run once there.
+    last_day_when_short: bool = False
 
     def __post_init__(self):
         if not self.days or any(not 1 <= day <= 31 for day in self.days):
@@ -55,14 +60,18 @@ class MonthDays:
         year, month = local.year, local.month
         for _ in range(SEARCH_MONTHS):
             last_day = calendar.monthrange(year, month)[1]
-            for day in self.days:
-                if day > last_day:
-                    continue
+            for day in self.days_in(last_day):
                 slot = self._moment(date(year, month, day), zone)
                 if slot > now:
                     return slot
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         raise ValueError(f"no slot for days {self.days} within {SEARCH_MONTHS} months")
+
+    def days_in(self, last_day: int) -> list[int]:
+        """The days this rule runs on in a month of `last_day` days, in order."""
+        if self.last_day_when_short:
+            return sorted({min(day, last_day) for day in self.days})
+        return [day for day in self.days if day <= last_day]
 
     def _moment(self, day: date, zone: ZoneInfo) -> datetime:
         # fold=0: the first of a repeated local time, and the pre-change offset for a skipped one.
@@ -71,7 +80,15 @@ class MonthDays:
     def words(self, zone: ZoneInfo) -> str:
         days = ", ".join(str(day) for day in self.days)
         which = f"day {days}" if len(self.days) == 1 else f"days {days}"
-        return f"On {which} of each month at {self.at:%H:%M} ({zone.key})"
+        return f"On {which} of each month at {self.at:%H:%M} ({zone.key}){self.short_month_words()}"
+
+    def short_month_words(self) -> str:
+        """What happens in a month without some of the days, when the rule moves them (else "")."""
+        short = [str(day) for day in self.days if day > 28]  # the days February can lack
+        if not (short and self.last_day_when_short):
+            return ""
+        which = short[0] if len(short) == 1 else ", ".join(short[:-1]) + " or " + short[-1]
+        return f"; in a month without day {which}, on its last day instead"
 
 
 Rule = Every | MonthDays
@@ -91,14 +108,15 @@ def rule_of(schedule) -> Rule:
     """The rule a Schedule row holds."""
     if schedule.every_minutes:
         return Every(schedule.every_minutes)
-    return MonthDays(tuple(schedule.month_days), schedule.at_time)
+    return MonthDays(tuple(schedule.month_days), schedule.at_time, last_day_when_short=schedule.last_day_when_short)
 
 
 def rule_fields(rule: Rule) -> dict:
     """The Schedule columns that hold `rule`."""
     if isinstance(rule, Every):
-        return {"every_minutes": rule.minutes, "month_days": [], "at_time": None}
-    return {"every_minutes": None, "month_days": list(rule.days), "at_time": rule.at}
+        return {"every_minutes": rule.minutes, "month_days": [], "at_time": None, "last_day_when_short": False}
+    return {"every_minutes": None, "month_days": list(rule.days), "at_time": rule.at,
+            "last_day_when_short": rule.last_day_when_short}
 
 
 def zone_of(workspace) -> ZoneInfo:

@@ -26,6 +26,7 @@ from hubwire.integrations.quickbooks.customer_index import Known
 from hubwire.integrations.quickbooks.customers import (KIND, PROVIDER, WAITING, customer_record, customer_records,
                                                        customers_queue, is_enabled, new_row, not_ready_words,
                                                        quickbooks_connection, quoted)
+from hubwire.integrations.quickbooks.invoices import invoices_waiting_resume
 from hubwire.sync.ledger import leased, record_save
 from hubwire.sync.models import MatchedBy, SyncRecord, SyncStatus, Trigger
 from hubwire.sync.registry import record_label, retry_handler
@@ -104,6 +105,7 @@ def customer_link(*, account: Account, connection: Connection, customer_id: str,
         except IntegrityError:  # connected to another account a moment ago
             raise FieldError({"customer_id": already_connected(
                 customer_records(account.workspace_id).get(external_id=customer_id))}) from None
+    invoices_waiting_resume(workspace=account.workspace)  # an export someone asked for may have waited for it
     return row
 
 

@@ -43,6 +43,7 @@ from hubwire.integrations.quickbooks.customer_fields import (DISPLAY_NAME, HOW, 
 from hubwire.integrations.quickbooks.customer_index import CustomerIndex, Known, read_index
 from hubwire.integrations.quickbooks.customer_matching import Create, Later, Link, Planned, Wait, decide, suffix_note
 from hubwire.integrations.quickbooks.errors import KNOWN
+from hubwire.integrations.quickbooks.invoices import invoices_waiting_resume
 from hubwire.integrations.ratelimit import RateLimitWaitTooLong
 from hubwire.integrations.registry import PROVIDERS
 from hubwire.integrations.tokens import NeedsReconnect
@@ -479,6 +480,8 @@ def customers_pass(sync_pass: SyncPass) -> str:
         run.created += work.tally.created + work.tally.found_again
         run.updated += work.tally.matched + work.tally.updated  # a link changes the row, not QuickBooks
         record_success(connection)
+        if work.tally.matched + work.tally.created + work.tally.found_again:
+            invoices_waiting_resume(workspace=sync_pass.workspace)  # what someone asked to export waited for them
         return work.tally.words()
 
 

@@ -3,7 +3,7 @@ secret (the seed: "configure API credentials in Settings first"), then connects 
 
 from datetime import timedelta
 
-from hubwire.integrations.quickbooks import api, customers, errors, inbound, setup
+from hubwire.integrations.quickbooks import api, customers, errors, inbound, invoices, setup
 from hubwire.integrations.registry import AuthKind, CredentialField, Provider, RateLimit, register
 
 
@@ -84,6 +84,7 @@ class QuickBooks(Provider):
         context = setup.tab_context(workspace)
         if context["connection"] is not None:
             context["customers"] = customers.section_context(context["connection"])
+            context["invoices"] = invoices.section_context(context["connection"])
         return context
 
     # --- Intuit's webhooks, on each connection's own URL (inbound.py) --------------------------------

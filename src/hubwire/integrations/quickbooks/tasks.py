@@ -5,3 +5,5 @@ passes, schedule handlers, event handlers, record panels and sync-panel hooks.""
 from hubwire.integrations.quickbooks import changes, payments  # noqa: E402,F401
 # --- customers: the pass, the handlers that follow accounts and contacts, the account page's card ---
 from hubwire.integrations.quickbooks import customer_follow, customer_links, customers  # noqa: F401
+# --- invoices: the export passes and schedule handler, invoice events, the invoice card, panel hooks ---
+from hubwire.integrations.quickbooks import invoice_hooks, invoices  # noqa: F401

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from hubwire.integrations.quickbooks import customer_views, views
+from hubwire.integrations.quickbooks import customer_views, invoice_views, views
 
 urlpatterns: list = [
     # --- the tab: set-up and connection ---
@@ -20,4 +20,12 @@ urlpatterns += [
     path("accounts/<int:account_id>/customer/unlink/", customer_views.unlink, name="quickbooks_customer_unlink"),
     path("accounts/<int:account_id>/customer/match-again/", customer_views.match_again,
          name="quickbooks_customer_match_again"),
+]
+
+# --- invoices (the export: Sync All Invoices, the tab's section, an invoice's card and Export now) ---
+urlpatterns += [
+    path("invoices/sync-all/", invoice_views.sync_all, name="quickbooks_invoices_sync_all"),
+    path("invoices/section/", invoice_views.section, name="quickbooks_invoices_section"),
+    path("invoices/<int:invoice_id>/", invoice_views.invoice_card, name="quickbooks_invoice_card"),
+    path("invoices/<int:invoice_id>/export/", invoice_views.invoice_export, name="quickbooks_invoice_export"),
 ]
