@@ -11,8 +11,12 @@ from hubwire.crm.services.documents import invoice_create, invoice_send
 from hubwire.crm.services.people import account_create
 from hubwire.integrations.inbound_urls import connection_inbound_url
 from hubwire.integrations.quickbooks.api import company_api
-from hubwire.integrations.quickbooks.config import enable
+from hubwire.integrations.quickbooks.config import DEFAULT_ITEM, enable
+from hubwire.integrations.quickbooks.customer_fields import account_fields
+from hubwire.integrations.quickbooks.invoice_fields import invoice_fields
+from hubwire.integrations.quickbooks.service_item import service_item_id
 from hubwire.sync.models import MatchedBy, SyncRecord, SyncStatus
+from hubwire.sync.rules import zone_of
 from tests.integrations.quickbooks.conftest import CLIENT_ID, ConnectedCompany
 
 
@@ -42,19 +46,19 @@ def link(quickbooks: ConnectedCompany, workspace, *, name: str = "ACME Creative 
         customer = qbo.write("Customer", {"DisplayName": name, "PrimaryEmailAddr": {"Address": email}})
     SyncRecord.objects.create(workspace=workspace, provider="quickbooks", kind="customer", local_id=account.pk,
                               external_id=customer["Id"], version=customer["SyncToken"], status=SyncStatus.SYNCED,
-                              matched_by=MatchedBy.AUTOMATIC, synced={"DisplayName": name,
-                                                                      "PrimaryEmailAddr": {"Address": email}})
+                              matched_by=MatchedBy.AUTOMATIC, synced=account_fields(account))
     linked = Linked(account, customer)
     if invoice:
         linked.invoice = invoice_send(invoice=invoice_create(
             workspace=workspace, actor="tests", account=account, currency="USD",
             lines=[{"description": "Brand refresh", "quantity": 1, "unit_amount": amount}]), actor="tests")
         with company_api(quickbooks.connection) as qbo:
-            linked.qbo_invoice = qbo.write("Invoice", {
-                "CustomerRef": {"value": customer["Id"]}, "DocNumber": linked.invoice.number,
-                "Line": [{"DetailType": "SalesItemLineDetail", "Amount": amount / 100, "SalesItemLineDetail": {}}]})
+            # As the export would send it (invoice_fields), so that the ledger row is in step with it.
+            wanted = invoice_fields(linked.invoice, customer_id=customer["Id"], zone=zone_of(workspace),
+                                    item_id=service_item_id(quickbooks.connection, qbo, DEFAULT_ITEM), tax="line")
+            linked.qbo_invoice = qbo.write("Invoice", wanted)
         SyncRecord.objects.create(workspace=workspace, provider="quickbooks", kind="invoice",
                                   local_id=linked.invoice.pk, external_id=linked.qbo_invoice["Id"],
                                   version=linked.qbo_invoice["SyncToken"], status=SyncStatus.SYNCED,
-                                  matched_by=MatchedBy.CREATED, synced={"DocNumber": linked.invoice.number})
+                                  matched_by=MatchedBy.CREATED, synced=wanted)
     return linked

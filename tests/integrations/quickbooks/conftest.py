@@ -41,4 +41,13 @@ def connect_quickbooks(client, workspace, *, email: str = "books@intuit.example"
 
 @pytest.fixture
 def quickbooks(sandbox, owner_client, workspace) -> ConnectedCompany:
+    """Connected, with the integration not turned on yet: tests turn it on (config.enable) when their
+    story needs it, so that what happens at the moment of turning on is theirs to see."""
+    return ConnectedCompany(connect_quickbooks(owner_client, workspace), sandbox)
+
+
+@pytest.fixture
+def quickbooks_on(sandbox, owner_client, workspace) -> ConnectedCompany:
+    """As the owner does it on the tab: turn QuickBooks on with the switch, then connect."""
+    assert owner_client.post("/integrations/quickbooks/enable/", {"enabled": "1"}).status_code == 302
     return ConnectedCompany(connect_quickbooks(owner_client, workspace), sandbox)

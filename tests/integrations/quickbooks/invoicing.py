@@ -5,6 +5,7 @@ services, and what the sandbox company holds."""
 from hubwire.crm.models import Invoice
 from hubwire.crm.services.documents import invoice_create, invoice_send
 from hubwire.crm.services.people import account_create
+from hubwire.integrations.quickbooks.customer_fields import account_fields
 from hubwire.integrations.quickbooks.invoice_ledger import invoice_rows
 from hubwire.sandbox.quickbooks.models import Entity
 from hubwire.sync.models import MatchedBy, SyncRecord, SyncStatus
@@ -21,13 +22,23 @@ def linked_account(company, workspace, name: str = "ACME Creative Agency", email
     return account
 
 
+def waiting_for_a_person(company, workspace, name: str = "Globex"):
+    """An account the customers part cannot match by itself: two QuickBooks customers have its email."""
+    email = f"ap@{name.lower()}.example"
+    for n in (1, 2):
+        company.control("quickbooks-create-customer", DisplayName=f"{name} {n}", PrimaryEmailAddr={"Address": email})
+    return account_create(workspace=workspace, actor=ACTOR, name=name, email=email)
+
+
 def link(company, account) -> str:
     made = company.control("quickbooks-create-customer", DisplayName=account.name,
                            PrimaryEmailAddr={"Address": account.email or "x@example.test"})
     customer_id = made["Customer"]["Id"]
-    SyncRecord.objects.create(workspace=account.workspace, provider="quickbooks", kind="customer", local_id=account.pk,
-                              external_id=customer_id, version="0", status=SyncStatus.SYNCED,
-                              matched_by=MatchedBy.CREATED)
+    # update_or_create: the customers part may hold a row for it already (waiting for a person).
+    SyncRecord.objects.update_or_create(
+        workspace=account.workspace, provider="quickbooks", kind="customer", local_id=account.pk,
+        defaults={"external_id": customer_id, "version": "0", "status": SyncStatus.SYNCED, "reason": "",
+                  "matched_by": MatchedBy.CREATED, "synced": account_fields(account)})
     return customer_id
 
 

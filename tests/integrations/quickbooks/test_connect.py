@@ -21,6 +21,12 @@ from tests.integrations.quickbooks.conftest import CLIENT_ID, CLIENT_SECRET, VER
 
 pytestmark = SANDBOX_DB
 
+
+@pytest.fixture
+def quickbooks(quickbooks_on):
+    """The tab's story: QuickBooks turned on with the switch before connecting."""
+    return quickbooks_on
+
 TAB = "/integrations/quickbooks/"
 API_HOST, TOKEN_HOST, REVOKE_HOST = "quickbooks.api.intuit.com", "oauth.platform.intuit.com", "developer.api.intuit.com"
 

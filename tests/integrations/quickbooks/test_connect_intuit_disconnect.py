@@ -11,6 +11,12 @@ from tests.conftest import SANDBOX_DB, logged_in
 
 pytestmark = SANDBOX_DB
 
+
+@pytest.fixture
+def quickbooks(quickbooks_on):
+    """The tab's story: QuickBooks turned on with the switch before connecting."""
+    return quickbooks_on
+
 URL = "/integrations/quickbooks/disconnected/"
 TAB = "/integrations/quickbooks/"
 API_HOST = "quickbooks.api.intuit.com"

@@ -12,6 +12,7 @@ from hubwire.crm.services.documents import invoice_update
 from hubwire.integrations.quickbooks import config
 from hubwire.integrations.quickbooks.invoice_ledger import WAITING_FOR_SCHEDULE
 from hubwire.integrations.quickbooks.invoices import PASS_ALL, invoices_export_all, invoices_waiting_resume
+from hubwire.integrations.quickbooks.schedule import EXPORT
 from hubwire.integrations.quickbooks.service_item import KEY as ITEM_KEY
 from hubwire.sandbox.quickbooks.models import Entity
 from hubwire.sync.models import RunOutcome, Schedule, ScheduledRun, SyncPass, SyncRecord, SyncRun, SyncStatus, Trigger
@@ -118,7 +119,7 @@ def test_invoices_created_before_enabling_are_never_exported_whatever_asks(quick
                               requested_by=Trigger.BUTTON)
     sync_all(owner_client)
     # And the export day.
-    schedule = Schedule.objects.get(workspace=workspace, provider="quickbooks")
+    schedule = Schedule.objects.get(workspace=workspace, provider="quickbooks", name=EXPORT)
     export_day(schedule)
 
     assert [x["DocNumber"] for x in qbo_invoices(quickbooks)] == [new.number]
@@ -135,7 +136,7 @@ def test_a_new_invoice_waits_for_the_export_day_then_the_schedule_exports_it(qui
     assert (row_of(invoice).status, row_of(invoice).reason) == (SyncStatus.PENDING, WAITING_FOR_SCHEDULE)
     assert qbo_invoices(quickbooks) == []
 
-    schedule = Schedule.objects.get(workspace=workspace, provider="quickbooks")
+    schedule = Schedule.objects.get(workspace=workspace, provider="quickbooks", name=EXPORT)
     assert export_day(schedule) == 1
 
     assert [x["DocNumber"] for x in qbo_invoices(quickbooks)] == [invoice.number]
@@ -148,21 +149,29 @@ def test_a_new_invoice_waits_for_the_export_day_then_the_schedule_exports_it(qui
 
 def test_an_invoice_waits_for_its_account_to_be_connected_to_a_customer_then_goes(quickbooks, workspace,
                                                                                   owner_client):
+    """Two QuickBooks customers have the account's email: the customers pass leaves the choice to a
+    person, the invoice asked for waits, and goes once the person has chosen on the account's page."""
     from hubwire.crm.services.people import account_create
 
     config.enable(quickbooks.connection)
-    account = account_create(workspace=workspace, actor=ACTOR, name="Globex")
+    candidates = [quickbooks.control("quickbooks-create-customer", DisplayName=f"Globex {n}",
+                                     PrimaryEmailAddr={"Address": "ap@globex.example"})["Customer"]["Id"]
+                  for n in (1, 2)]
+    account = account_create(workspace=workspace, actor=ACTOR, name="Globex", email="ap@globex.example")
     invoice = issue(workspace, account)
-    sync_all(owner_client)
+    sync_all(owner_client)  # the account's customers pass runs too: it waits for a person
+    assert SyncRecord.objects.get(kind="customer", local_id=account.pk).status == SyncStatus.FAILED
     record = row_of(invoice)
     assert (record.status, record.reason) == (SyncStatus.PENDING,
                                               "Waiting for Globex to be connected to a QuickBooks customer.")
     assert qbo_invoices(quickbooks) == []
 
-    link(quickbooks, account)  # the customers part links it…
-    invoices_waiting_resume(workspace=workspace)  # …and says so
+    response = owner_client.post(f"/integrations/quickbooks/accounts/{account.pk}/customer/link/",
+                                 {"customer_id": candidates[1]})
+    assert response.status_code in (200, 302)
     run_jobs()
-    assert [x["DocNumber"] for x in qbo_invoices(quickbooks)] == [invoice.number]
+    [sent] = qbo_invoices(quickbooks)
+    assert (sent["DocNumber"], sent["CustomerRef"]["value"]) == (invoice.number, candidates[1])
     assert row_of(invoice).status == SyncStatus.SYNCED
 
 

@@ -2,12 +2,7 @@
 way, the counts moving without a reload once the worker has exported; and Export now on an invoice's
 page, whose card turns to "In QuickBooks" with the QuickBooks Id by itself."""
 
-import pytest
-
-from hubwire.integrations.models import Connection
 from hubwire.integrations.quickbooks import config
-from hubwire.integrations.quickbooks.invoices import section_context
-from hubwire.integrations.registry import PROVIDERS
 from tests.conftest import SANDBOX_DB, sign_in
 from tests.integrations.meetings import run_jobs
 from tests.integrations.quickbooks.invoicing import issue, linked_account, qbo_invoices
@@ -15,23 +10,7 @@ from tests.integrations.quickbooks.invoicing import issue, linked_account, qbo_i
 pytestmark = SANDBOX_DB
 
 
-@pytest.fixture
-def tab_with_invoices(monkeypatch):
-    """The QuickBooks tab showing the invoices section, as the tab part includes it (`tab.connection`,
-    `tab.config`, `tab.invoices`); that part lands separately, so this stands in for its template."""
-    provider = type(PROVIDERS["quickbooks"])
-
-    def tab_context(self, workspace):
-        connection = Connection.objects.get(workspace=workspace, provider="quickbooks")
-        return {"connection": connection, "config": config.config_of(connection),
-                "invoices": section_context(connection)}
-
-    monkeypatch.setattr(provider, "tab_template", "quickbooks/_invoices.html")
-    monkeypatch.setattr(provider, "tab_context", tab_context)
-
-
-def test_sync_all_on_the_tab_shows_progress_then_the_exported_count(page, quickbooks, owner, workspace,
-                                                                    tab_with_invoices):
+def test_sync_all_on_the_tab_shows_progress_then_the_exported_count(page, quickbooks, owner, workspace):
     config.enable(quickbooks.connection)
     account = linked_account(quickbooks, workspace)
     invoices = [issue(workspace, account) for _ in range(2)]

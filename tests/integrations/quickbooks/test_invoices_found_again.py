@@ -17,7 +17,7 @@ from hubwire.sync.models import RunOutcome, SyncPass, SyncRecord, SyncRun, SyncS
 from tests.conftest import SANDBOX_DB, wait_until
 from tests.integrations.meetings import run_jobs
 from tests.integrations.quickbooks.conftest import ConnectedCompany, connect_quickbooks
-from tests.integrations.quickbooks.invoicing import issue, link, linked_account, qbo_invoices, row_of
+from tests.integrations.quickbooks.invoicing import issue, link, linked_account, qbo_invoices, row_of, waiting_for_a_person
 
 pytestmark = SANDBOX_DB
 API = "quickbooks.api.intuit.com"
@@ -111,11 +111,9 @@ def test_a_batch_whose_requestid_was_written_but_never_sent_is_sent_once(quickbo
 
 
 def test_an_invoice_missing_from_its_requestids_first_answer_is_created_anew(quickbooks, workspace):
-    from hubwire.crm.services.people import account_create
-
     config.enable(quickbooks.connection)
     acme = linked_account(quickbooks, workspace)
-    globex = account_create(workspace=workspace, actor="t", name="Globex")
+    globex = waiting_for_a_person(quickbooks, workspace)
     first, second = issue(workspace, acme), issue(workspace, globex)
     for invoice in (first, second):  # one batch, sent by nobody yet
         SyncRecord.objects.create(workspace=workspace, provider="quickbooks", kind="invoice", local_id=invoice.pk,

@@ -14,7 +14,7 @@ from hubwire.integrations.quickbooks.invoices import PASS_ALL, PASS_FOLLOW
 from hubwire.sync.models import SyncPass, SyncStatus
 from tests.conftest import SANDBOX_DB, logged_in
 from tests.integrations.meetings import run_jobs
-from tests.integrations.quickbooks.invoicing import ACTOR, issue, linked_account, qbo_invoices, row_of
+from tests.integrations.quickbooks.invoicing import ACTOR, issue, linked_account, qbo_invoices, row_of, waiting_for_a_person
 
 pytestmark = SANDBOX_DB
 
@@ -109,13 +109,11 @@ def test_sync_all_without_an_enabled_integration_says_so_and_queues_nothing(quic
 
 
 def test_the_section_counts_the_invoices_and_shows_the_next_export(quickbooks, acme, workspace, owner_client):
-    from hubwire.crm.services.people import account_create
-
     exported = issue(workspace, acme)
     owner_client.post(f"/integrations/quickbooks/invoices/{exported.pk}/export/")
     run_jobs()
     issue(workspace, acme)  # waiting for the export day
-    issue(workspace, account_create(workspace=workspace, actor=ACTOR, name="Globex"))  # and for its customer
+    issue(workspace, waiting_for_a_person(quickbooks, workspace))  # and for its customer
     run_jobs()
 
     html = owner_client.get("/integrations/quickbooks/invoices/section/").content.decode()

@@ -24,6 +24,12 @@ from tests.integrations.quickbooks.conftest import connect_quickbooks
 
 pytestmark = SANDBOX_DB
 
+
+@pytest.fixture
+def quickbooks(quickbooks_on):
+    """The tab's story: QuickBooks turned on with the switch before connecting."""
+    return quickbooks_on
+
 TAB = "/integrations/quickbooks/"
 ENABLE = "/integrations/quickbooks/enable/"
 CHOICES = "/integrations/quickbooks/choices/"
@@ -119,13 +125,6 @@ def test_connecting_while_off_leaves_the_export_paused(sandbox, owner_client, wo
     switch(owner_client, False)
     connect_quickbooks(owner_client, workspace)
     assert not export_schedule(workspace).enabled and not config_of(connection_of(workspace)).enabled
-
-
-def test_connecting_without_the_switch_counts_as_turning_it_on(sandbox, owner_client, workspace):
-    before = timezone.now()
-    connect_quickbooks(owner_client, workspace)
-    config = config_of(connection_of(workspace))
-    assert config.enabled and config.enabled_since >= before and export_schedule(workspace).enabled
 
 
 def test_a_forged_switch_value_is_refused_naming_the_field(owner_client, workspace):

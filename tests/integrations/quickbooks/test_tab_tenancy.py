@@ -15,6 +15,13 @@ from tests.factories import crm_objects
 
 pytestmark = SANDBOX_DB
 
+
+@pytest.fixture
+def quickbooks(quickbooks_on):
+    """The tab's story: QuickBooks turned on with the switch before connecting."""
+    return quickbooks_on
+
+
 # What fills each route parameter: an object of the connected workspace. A route whose parameter is
 # not here fails test_every_route_parameter_is_known: add it, with what it names.
 OBJECT_PARAMETERS = {
@@ -23,8 +30,11 @@ OBJECT_PARAMETERS = {
     "invoice_id": lambda things: things["invoices"].pk,
     "record_id": lambda things: things["record"].pk,
 }
-# Routes a member (not an owner or admin) may POST to, each with the reason. None so far.
-MEMBER_MAY_POST: dict[str, str] = {}
+# Routes a member (not an owner or admin) may POST to, each with the reason.
+MEMBER_MAY_POST: dict[str, str] = {
+    "quickbooks_invoices_sync_all": "exporting is CRM work under choices an owner already made",
+    "quickbooks_invoice_export": "exporting is CRM work under choices an owner already made",
+}
 # Every field any QuickBooks form takes, with values that would change something if accepted.
 POSTED = {"enabled": "0", "item_name": "Hijacked", "tax": "none", "export_time": "01:00", "mode": "",
           "confirm": "1", "customer_id": "1", "query": "a@b.test"}
@@ -101,5 +111,6 @@ def test_another_workspace_gets_404_for_this_workspaces_objects_and_changes_noth
         if names_an_object:
             assert set(answers.values()) <= {404, 405} and 404 in answers.values(), (name, answers)
         else:  # a route of "my workspace": it acts on the outsider's own, never on this one
-            assert set(answers.values()) <= {200, 302, 400, 405, 422}, (name, answers)
+            # (404 or 409: the outsider's workspace has no QuickBooks connection to show or act on)
+            assert set(answers.values()) <= {200, 302, 400, 404, 405, 409, 422}, (name, answers)
     assert snapshot(quickbooks.connection.workspace) == before

@@ -27,6 +27,7 @@ from hubwire.integrations.http import ProviderError
 from hubwire.integrations.quickbooks import payments
 from hubwire.integrations.quickbooks.api import company_api
 from hubwire.integrations.quickbooks.config import enabled_connection
+from hubwire.integrations.quickbooks.errors import CUSTOMER_INACTIVE
 from hubwire.jobs.models import RetryLater
 from hubwire.sync.cursors import cursor_pass
 from hubwire.sync.models import SyncRecord, SyncStatus, Trigger
@@ -49,8 +50,6 @@ LOOKBACK_MARGIN = timedelta(minutes=10)
 OVERLAP = timedelta(minutes=5)
 RETRY_SECONDS = 60.0
 
-CUSTOMER_INACTIVE = ("Made inactive (deleted) in QuickBooks, so hubwire no longer updates it there. Make the "
-                     "customer active in QuickBooks again to resume.")
 INVOICE_DELETED = "Deleted in QuickBooks, so hubwire no longer updates it there."
 REMOVED_IN_QUICKBOOKS = (CUSTOMER_INACTIVE, INVOICE_DELETED)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from hubwire.integrations.models import Connection, ConnectionStatus
+from hubwire.sync.schedules import schedules_enable
 
 KEY = "quickbooks"
 DEFAULT_ITEM = "Services"
@@ -52,11 +53,15 @@ def config_save(connection: Connection, config: QuickBooksConfig) -> None:
 
 
 def enable(connection: Connection) -> QuickBooksConfig:
-    """Turn the integration on; the first time, from now on invoices count as "after enabling"."""
+    """Turn the integration on; the first time, from now on invoices count as "after enabling". Its
+    schedules, paused while it was off, start again at their next slot."""
     config = config_of(connection)
+    was_on = config.enabled
     config.enabled = True
     config.enabled_at = config.enabled_at or timezone.now().isoformat()
     config_save(connection, config)
+    if not was_on:
+        schedules_enable(workspace=connection.workspace, provider=KEY, enabled=True)
     return config
 
 

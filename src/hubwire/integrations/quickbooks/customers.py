@@ -42,7 +42,7 @@ from hubwire.integrations.quickbooks.customer_fields import (DISPLAY_NAME, HOW, 
                                                              customer_body, distinguished)
 from hubwire.integrations.quickbooks.customer_index import CustomerIndex, Known, read_index
 from hubwire.integrations.quickbooks.customer_matching import Create, Later, Link, Planned, Wait, decide, suffix_note
-from hubwire.integrations.quickbooks.errors import KNOWN
+from hubwire.integrations.quickbooks.errors import CUSTOMER_INACTIVE, KNOWN
 from hubwire.integrations.quickbooks.invoices import invoices_waiting_resume
 from hubwire.integrations.ratelimit import RateLimitWaitTooLong
 from hubwire.integrations.registry import PROVIDERS
@@ -62,8 +62,7 @@ WAITING = "Waiting to be matched with a QuickBooks customer by email."
 PREVIEW_CHUNK = 500
 CREATED = "Created in QuickBooks by hubwire."
 FOUND_AGAIN = "Created in QuickBooks by hubwire (found again after an interrupted create)."
-GONE, INACTIVE = KNOWN["610"][0], ("This customer was made inactive in QuickBooks. Reactivate it in QuickBooks, "
-                                   "or choose “Match again” on the account's page.")
+GONE, INACTIVE = KNOWN["610"][0], CUSTOMER_INACTIVE
 
 
 # --- the connection ---------------------------------------------------------------------------------

@@ -39,6 +39,11 @@ KNOWN: dict[str, tuple[str, bool]] = {
     "3001": THROTTLED,
 }
 
+# Not an error code: what both the customers pass and the read of changes say of a linked customer
+# made inactive in QuickBooks (whichever notices first).
+CUSTOMER_INACTIVE = ("This customer was made inactive in QuickBooks. Reactivate it in QuickBooks, or choose "
+                     "“Match again” on the account's page.")
+
 _ERROR_CODE_IN_TEXT = re.compile(r"errorCode=(\d+)")
 
 

@@ -9,7 +9,7 @@ workspace's invoice is a 404."""
 from django.contrib import messages as flash
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from hubwire.core.decorators import workspace_required
 from hubwire.core.tenancy import get_scoped
@@ -36,6 +36,7 @@ def sync_all(request):
     return redirect(TAB, key=PROVIDER)
 
 
+@require_GET
 @workspace_required
 def section(request):
     """The tab's invoices section on its own (it polls itself while an export is under way)."""
@@ -53,6 +54,7 @@ def _card(request, invoice: Invoice, **said):
     return render(request, CARD, {**context, "object": invoice})
 
 
+@require_GET
 @workspace_required
 def invoice_card(request, invoice_id: int):
     return _card(request, get_scoped(Invoice, request.workspace, invoice_id))

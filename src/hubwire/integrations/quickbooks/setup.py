@@ -154,8 +154,8 @@ def quickbooks_connected(connection: Connection) -> None:
 
 
 def export_schedule_declare(connection: Connection) -> None:
-    """Declare the export schedule from the current choices, paused while QuickBooks is off (a new
-    schedule is created running; connecting while off must not start the export)."""
+    """Declare the schedules from the current choices, paused while QuickBooks is off (a new schedule
+    is created running; connecting while off must not start the export)."""
     schedule.declare(connection)
     if not config_of(connection).enabled:
         schedules_enable(workspace=connection.workspace, provider=KEY, enabled=False)
