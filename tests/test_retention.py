@@ -90,7 +90,7 @@ def test_rows_older_than_their_setting_go_and_younger_ones_stay(workspace, endpo
     assert deleted.pop("events.Event") == 1 and deleted.pop("webhooks.Delivery") in (0, 1)
     assert deleted == {"webhooks.Attempt": 1, "webhooks.InboundRequest": 1, "integrations.InboundEvent": 1,
                        "integrations.MeetingSync": 1, "sandbox.Call": 1,
-                       "sync.SyncRun": 0, "sync.ScheduledRun": 0}  # tests/sync/test_sync_retention.py
+                       "sync.SyncRun": 0, "sync.ScheduledRun": 0, "sync.SyncPass": 0}  # tests/sync/test_sync_retention.py
     assert not Event.objects.filter(pk=old_event.pk).exists() and Event.objects.filter(pk=young_event.pk).exists()
     assert not Delivery.objects.filter(event=old_event.pk).exists() and Delivery.objects.filter(pk=kept_delivery.pk).exists()
     assert list(Attempt.objects.all()) == [young_attempt]
