@@ -43,6 +43,9 @@ HUBWIRE_ENCRYPTION_KEYS = env_list("HUBWIRE_ENCRYPTION_KEYS") or [
 HUBWIRE_BASE_URL = os.environ.get("HUBWIRE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The built-in provider emulators (hubwire.sandbox): on for `make run` and the tests, off in production.
 HUBWIRE_SANDBOX = env_bool("HUBWIRE_SANDBOX")
+# Sandbox QuickBooks companies start with sample customers, as Intuit's sandbox companies do (one of
+# them has the demo's ACME email, so that connecting shows a match by email). `hubwire run` turns it on.
+HUBWIRE_SANDBOX_QBO_SAMPLE_DATA = env_bool("HUBWIRE_SANDBOX_QBO_SAMPLE_DATA")
 # Where hubwire reaches the sandbox; empty means HUBWIRE_BASE_URL + "/sandbox".
 HUBWIRE_SANDBOX_URL = os.environ.get("HUBWIRE_SANDBOX_URL", "")
 # Provider app settings, all named HUBWIRE_<PROVIDER>_<NAME>: e.g. HUBWIRE_ZOOM_CLIENT_ID,
@@ -282,6 +285,10 @@ HUBWIRE_WEBHOOKS_LEASE_SECONDS = max(float(os.environ.get("HUBWIRE_WEBHOOKS_LEAS
 # How long a QuickBooks export holds the invoices of a batch it is sending; a dead worker's batch is
 # found again by the next pass after it. Longer than a wait for the batch limit (90 s) plus the call.
 HUBWIRE_QUICKBOOKS_LEASE_SECONDS = float(os.environ.get("HUBWIRE_QUICKBOOKS_LEASE_SECONDS", "300"))
+# Intuit's limits per company (providers.md §2.5), which hubwire keeps to; lower them if Intuit does.
+HUBWIRE_QUICKBOOKS_REQUESTS_PER_MINUTE = int(os.environ.get("HUBWIRE_QUICKBOOKS_REQUESTS_PER_MINUTE", "500"))
+HUBWIRE_QUICKBOOKS_BATCHES_PER_MINUTE = int(os.environ.get("HUBWIRE_QUICKBOOKS_BATCHES_PER_MINUTE", "40"))
+HUBWIRE_QUICKBOOKS_BATCH_SIZE = int(os.environ.get("HUBWIRE_QUICKBOOKS_BATCH_SIZE", "30"))
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -75,9 +76,22 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # --- the company -----------------------------------------------------------------------------------
 
+# Intuit's sandbox companies come with sample customers; these (with HUBWIRE_SANDBOX_QBO_SAMPLE_DATA,
+# which `hubwire run` sets) include one with the demo ACME's email, so that a first connect matches it.
+SAMPLE_CUSTOMERS = (
+    {"DisplayName": "Acme Creative", "CompanyName": "ACME Creative Agency",
+     "PrimaryEmailAddr": {"Address": "hello@acme-creative.example"}},
+    {"DisplayName": "Amy's Bird Sanctuary", "PrimaryEmailAddr": {"Address": "birds@intuit.example"}},
+    {"DisplayName": "Bill's Windsurf Shop", "PrimaryEmailAddr": {"Address": "surf@intuit.example"}},
+)
+
+
 def company(realm_id: str) -> Company:
-    found, _ = Company.objects.get_or_create(realm_id=realm_id,
-                                             defaults={"name": f"Sandbox Company_US_{realm_id[-4:]}"})
+    found, created = Company.objects.get_or_create(realm_id=realm_id,
+                                                   defaults={"name": f"Sandbox Company_US_{realm_id[-4:]}"})
+    if created and settings.HUBWIRE_SANDBOX_QBO_SAMPLE_DATA:
+        for customer in SAMPLE_CUSTOMERS:
+            operate(realm_id, "Customer", "create", dict(customer))
     return found
 
 

@@ -70,6 +70,8 @@ class Command(BaseCommand):
             self.stdout.write("Empty database: seeding the Northwind Studio demo…")
             seed_demo()
 
+        # The sandbox's QuickBooks companies get sample customers in the processes started below.
+        os.environ.setdefault("HUBWIRE_SANDBOX_QBO_SAMPLE_DATA", "1")
         python = sys.executable
         commands = {
             "web": [python, "-m", "gunicorn", "hubwire.wsgi:application", "--bind", f"{host}:{port}",
