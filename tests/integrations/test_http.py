@@ -11,9 +11,9 @@ import pytest
 from hubwire.core.redaction import RedactingFilter, scrub
 from hubwire.integrations import ratelimit
 from hubwire.integrations.http import ProviderError, RetryPolicy, provider_client, raise_for_status
-from hubwire.integrations.registry import PROVIDERS
+from hubwire.integrations.registry import PROVIDERS, RateLimit
 from hubwire.integrations.tokens import ConnectionAuth
-from tests.conftest import SANDBOX_DB, service_or_skip
+from tests.conftest import SANDBOX_DB, in_threads, service_or_skip
 from tests.integrations import oauth_flow
 
 ZOOM = PROVIDERS["zoom"]
@@ -182,3 +182,53 @@ def test_provider_errors_are_read_from_each_envelope(body, message, code):
     with pytest.raises(ProviderError) as failure:
         raise_for_status(ZOOM, client.get("http://127.0.0.1/x"))
     assert str(failure.value) == f"Zoom answered 404: {message}" and failure.value.code == code
+
+
+def test_places_in_flight_are_limited_and_given_back():
+    store = ratelimit.MemoryBuckets()
+    slept = []
+    with ratelimit.in_flight("qbo:1", 2, max_wait=1, lease=60, store=store), \
+            ratelimit.in_flight("qbo:1", 2, max_wait=1, lease=60, store=store):
+        assert store.hold("qbo:2", 2, 60) is not None  # another company has places of its own
+        with pytest.raises(ratelimit.RateLimitWaitTooLong):
+            with ratelimit.in_flight("qbo:1", 2, max_wait=0.2, lease=60, store=store, sleep=slept.append):
+                pass
+    assert slept and sum(slept) <= 0.2
+    with ratelimit.in_flight("qbo:1", 2, max_wait=0, lease=60, store=store) as waited:
+        assert waited == 0  # both places were given back
+
+
+def test_the_transport_never_has_more_requests_in_flight_than_the_provider_allows(settings):
+    """Eight threads of one company's client against a provider that takes 3 at once: never 4 open."""
+    settings.HUBWIRE_REDIS_URL = ""
+    limited = RateLimit(per_second=1000, burst=1000, source="test", concurrent=3)
+    provider = type("Limited", (), {"key": "limited", "rate_limit": limited})()
+    open_now, most, lock, reached = [0], [0], threading.Lock(), threading.Event()
+
+    def answer(request):
+        with lock:
+            open_now[0] += 1
+            most[0] = max(most[0], open_now[0])
+            if open_now[0] >= 3:
+                reached.set()
+        reached.wait(timeout=60)  # the first answers wait until three are open at once: a fourth would show
+        with lock:
+            open_now[0] -= 1
+        return httpx.Response(200, json={})
+
+    client = provider_client(provider, account="realm-1", inner=httpx.MockTransport(answer))
+    results, errors = in_threads(8, lambda: [client.get("http://127.0.0.1/x").status_code for _ in range(5)])
+    assert not errors and all(codes == [200] * 5 for codes in results)
+    assert most[0] == 3  # reached, never passed
+
+
+def test_redis_places_in_flight_are_shared_between_processes_and_expire():
+    service_or_skip("127.0.0.1", 6379, "Redis")
+    first, second = ratelimit.RedisBuckets("redis://127.0.0.1:6379/0"), ratelimit.RedisBuckets("redis://127.0.0.1:6379/0")
+    key = f"test-inflight-{threading.get_ident()}-{id(first)}"
+    ticket = first.hold(key, 1, 60)
+    assert ticket and second.hold(key, 1, 60) is None  # the one place is held by the other "process"
+    second.release(key, ticket)
+    assert second.hold(key, 1, 0.05) is not None
+    time.sleep(0.2)  # a holder killed before it gave the place back: its lease ends, the place is free
+    assert first.hold(key, 1, 60) is not None

@@ -101,3 +101,17 @@ def test_the_zoom_tab_shows_last_sync_counts_failed_meetings_and_schedules(works
 
 def test_a_tab_with_nothing_synced_shows_no_panel(owner_client):
     assert 'data-testid="sync-panel"' not in owner_client.get("/integrations/zoom/").content.decode()
+
+
+def test_the_panel_lists_the_latest_runs_newest_first_with_why_one_failed(workspace, owner_client):
+    for n in range(7):
+        with sync_run(workspace=workspace, provider="zoom", what="meeting", trigger=Trigger.SCHEDULE) as run:
+            run.updated += n
+            if n == 6:
+                run.failed_record(None, "Zoom said the meeting's host no longer exists.")
+
+    html = owner_client.get("/integrations/zoom/").content.decode()
+    rows = html.split('data-testid="sync-recent-runs"')[1].split("</table>")[0].split('data-testid="sync-run"')[1:]
+    assert len(rows) == 5  # the latest five; the retention keeps the others a while
+    assert "6 updated, 1 failed: Zoom said the meeting&#x27;s host no longer exists." in rows[0]
+    assert "Finished, some items failed" in rows[0] and "2 updated" in rows[4]

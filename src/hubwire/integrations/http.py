@@ -94,7 +94,7 @@ class ProviderTransport(httpx.BaseTransport):
                     raise ProviderError(f"{self.label}: {exc}", status=429, retry_after=exc.wait) from None
             started = time.monotonic()
             try:
-                response = self.inner.handle_request(request)
+                response = self._send(request, policy)
             except httpx.TransportError as exc:
                 # A refused connection never reached the provider; a timeout may have.
                 can_retry = isinstance(exc, httpx.ConnectError) or retry_safe(request)
@@ -115,6 +115,22 @@ class ProviderTransport(httpx.BaseTransport):
             response.close()
             self.sleep(delay if delay is not None else policy.backoff(attempt))
         raise AssertionError("unreachable")
+
+    def _send(self, request: httpx.Request, policy: RetryPolicy) -> httpx.Response:
+        """Send, holding one of the account's places while the answer is read when the provider
+        limits requests in flight (the answer's body is read here, so the place covers all of it)."""
+        limit = getattr(self.rate_limit, "concurrent", None)
+        if not (limit and self.bucket):
+            return self.inner.handle_request(request)
+        try:
+            with ratelimit.in_flight(self.bucket, limit, max_wait=policy.max_rate_limit_wait,
+                                     lease=settings.HUBWIRE_HTTP_TIMEOUT + 30, sleep=self.sleep):
+                response = self.inner.handle_request(request)
+                response.read()
+                return response
+        except ratelimit.RateLimitWaitTooLong as exc:
+            raise ProviderError(f"{self.label}: {limit} requests already in flight ({exc})", status=429,
+                                retry_after=exc.wait) from None
 
     def _log(self, request: httpx.Request, outcome: str, started: float, attempt: int, level: int) -> None:
         elapsed_ms = (time.monotonic() - started) * 1000

@@ -42,6 +42,8 @@ class RateLimit:
     per_second: float
     burst: int
     source: str  # the vendor page the numbers come from
+    # How many requests may be open at once for the account (Intuit: 10), shared by every process; None: no limit.
+    concurrent: int | None = None
 
 
 @dataclass(frozen=True)

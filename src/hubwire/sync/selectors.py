@@ -11,6 +11,8 @@ from hubwire.sync.rules import zone_of
 
 # The rows needing someone that the panel lists; the counts above them cover the rest.
 ATTENTION_LIMIT = 20
+# The latest passes the panel lists (the retention keeps 90 days of them; the audit log has the rest).
+RECENT_RUNS = 5
 
 
 def sync_panel(workspace, provider: str) -> dict | None:
@@ -20,7 +22,8 @@ def sync_panel(workspace, provider: str) -> dict | None:
     counts = dict(records.order_by().values_list("status").annotate(n=Count("id")))
     schedules = list(Schedule.objects.filter(workspace=workspace, provider=provider).order_by("title"))
     runs = SyncRun.objects.filter(workspace=workspace, provider=provider).order_by("-started_at", "-id")
-    last_run = runs.exclude(outcome=RunOutcome.RUNNING).first()
+    recent = list(runs.exclude(outcome=RunOutcome.RUNNING)[:RECENT_RUNS])
+    last_run = recent[0] if recent else None
     passes = list(SyncPass.objects.filter(workspace=workspace, provider=provider,
                                           status__in=[JobStatus.PENDING, JobStatus.RUNNING]).order_by("created_at")[:10])
     if not (counts or schedules or last_run or passes):
@@ -30,6 +33,7 @@ def sync_panel(workspace, provider: str) -> dict | None:
     return {
         "provider": provider,
         "last_run": last_run,
+        "recent_runs": recent,
         "running": runs.filter(outcome=RunOutcome.RUNNING).exists(),
         "passes": passes,
         "synced": counts.get(SyncStatus.SYNCED, 0),

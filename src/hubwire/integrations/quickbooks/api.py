@@ -26,7 +26,7 @@ from hubwire.integrations.ratelimit import acquire
 from hubwire.integrations.tokens import connection_client
 
 # Intuit's documented ceilings [DOC blogs.intuit.com 2016/08/08 and 2023/07/19]; settings may lower them.
-LIMITS = {"REQUESTS_PER_MINUTE": 500, "BATCHES_PER_MINUTE": 40, "BATCH_SIZE": 30}
+LIMITS = {"REQUESTS_PER_MINUTE": 500, "BATCHES_PER_MINUTE": 40, "BATCH_SIZE": 30, "CONCURRENT_REQUESTS": 10}
 QUERY_PAGE_SIZE = 1000  # the most one query page holds [U, providers.md §2.4]
 MINOR_VERSION = "75"    # the default from 1 Aug 2025; older ones are ignored [DOC]
 # How long a pass waits for the batch bucket before it gives the worker back (RetryLater).

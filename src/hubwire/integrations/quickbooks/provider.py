@@ -43,7 +43,8 @@ class QuickBooks(Provider):
         """500 requests a minute per company, 10 at once (blogs.intuit.com/2016/08/08/idg-concurrent-api-use-
         changes-coming-soon), shared by every worker; a setting so that a benchmark can scale it."""
         per_minute, burst = api.limit("REQUESTS_PER_MINUTE"), 10
-        return RateLimit(per_second=api.per_second(per_minute, burst), burst=burst, source="blogs.intuit.com/2016/08/08")
+        return RateLimit(per_second=api.per_second(per_minute, burst), burst=burst, source="blogs.intuit.com/2016/08/08",
+                         concurrent=api.limit("CONCURRENT_REQUESTS"))
 
     def client_credentials(self, connection, mode: str = ""):
         creds = connection.credentials if connection else {}
