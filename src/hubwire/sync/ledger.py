@@ -76,13 +76,13 @@ _LEASE_SPREAD_MICROSECONDS = 60_000_000
 
 @contextmanager
 def leased_many(ids, *, lease: timedelta = LEASE) -> Iterator[list[int]]:
-    """Lease the free rows among `ids` for the body; yields the ids this worker got (those another
-    worker holds are left out, for its pass to finish). Released at the end, also when the body raises."""
+    """Lease the free rows among `ids` for the body; yields the ids this worker got, in id order (those
+    another worker holds are left out, for its pass to finish). Released at the end, also when the body raises."""
     ids = list(ids)
     until = timezone.now() + lease + timedelta(microseconds=secrets.randbelow(_LEASE_SPREAD_MICROSECONDS))
     free = Q(busy_until=None) | Q(busy_until__lt=timezone.now())
     SyncRecord.objects.filter(pk__in=ids).filter(free).update(busy_until=until)
-    mine = list(SyncRecord.objects.filter(pk__in=ids, busy_until=until).values_list("pk", flat=True))
+    mine = list(SyncRecord.objects.filter(pk__in=ids, busy_until=until).order_by("pk").values_list("pk", flat=True))
     try:
         yield mine
     finally:
