@@ -17,6 +17,8 @@ def showing(page, base: str, key: str, *, focused: str = "") -> None:
     """Wait until `key`'s tab is in the address bar and its panel is in, then check every part agrees."""
     page.wait_for_url(f"{base}/integrations/{key}/")
     page.wait_for_selector(f"[data-testid=tab-panel][data-provider={key}]")
+    if focused:  # focus moves once the swapped-in tab has settled: wait for it, not for a fixed time
+        page.wait_for_function("id => document.activeElement && document.activeElement.id === id", arg=focused)
     shown = page.evaluate(SHOWN)
     assert shown == {"panel": key, "selected": [f"tab-{key}"], "inTabOrder": [f"tab-{key}"],
                      "panelLabel": f"tab-{key}", "currentCard": [f"card-{key}"], "focused": focused or shown["focused"]}
