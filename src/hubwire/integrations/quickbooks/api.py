@@ -43,6 +43,12 @@ def per_second(per_minute: int, burst: int) -> float:
     return max(per_minute - burst, 1) / 60
 
 
+def quoted(text: str) -> str:
+    """A text value in QuickBooks' query language: in single quotes, a backslash and a quote escaped
+    with a backslash (Intuit's data-queries page: 'Amy\\'s Bird Sanctuary')."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 class Fault(ProviderError):
     """A Fault in a 200 answer or in one batch item (Intuit: "a 200 response may still contain a Fault")."""
 

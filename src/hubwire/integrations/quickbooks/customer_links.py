@@ -20,12 +20,12 @@ from hubwire.crm.models import Account
 from hubwire.crm.panels import record_panel
 from hubwire.integrations.http import ProviderError
 from hubwire.integrations.models import Connection, ConnectionStatus
-from hubwire.integrations.quickbooks.api import company_api
+from hubwire.integrations.quickbooks.api import company_api, quoted
 from hubwire.integrations.quickbooks.customer_fields import DISPLAY_NAME, HOW, account_fields, summary
 from hubwire.integrations.quickbooks.customer_index import Known
 from hubwire.integrations.quickbooks.customers import (KIND, PROVIDER, WAITING, customer_record, customer_records,
                                                        customers_queue, is_enabled, new_row, not_ready_words,
-                                                       quickbooks_connection, quoted)
+                                                       quickbooks_connection)
 from hubwire.integrations.quickbooks.invoices import invoices_waiting_resume
 from hubwire.sync.ledger import leased, record_save
 from hubwire.sync.models import MatchedBy, SyncRecord, SyncStatus, Trigger

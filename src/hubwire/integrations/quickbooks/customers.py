@@ -36,7 +36,7 @@ from hubwire.crm.models import Account
 from hubwire.integrations.health import record_failure, record_success
 from hubwire.integrations.http import ProviderError
 from hubwire.integrations.models import Connection, ConnectionStatus
-from hubwire.integrations.quickbooks.api import company_api, fault_of, limit
+from hubwire.integrations.quickbooks.api import company_api, fault_of, limit, quoted
 from hubwire.integrations.quickbooks.config import config_of
 from hubwire.integrations.quickbooks.customer_fields import (DISPLAY_NAME, HOW, account_fields, create_body,
                                                              customer_body, distinguished)
@@ -435,12 +435,6 @@ def display_name_for(row: SyncRecord, name: str) -> str:
     if name and (current == name or current.startswith(f"{name} (")):
         return current
     return name
-
-
-def quoted(text: str) -> str:
-    """A text value in QuickBooks' query language: in single quotes, a quote escaped with a backslash
-    (Intuit's data-queries page: 'Amy\\'s Bird Sanctuary')."""
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 @pass_handler(PASS)

@@ -33,7 +33,7 @@ from django.utils import timezone
 from hubwire.crm.models import Invoice, InvoiceStatus
 from hubwire.integrations.http import ProviderError
 from hubwire.integrations.quickbooks import api
-from hubwire.integrations.quickbooks.api import fault_of
+from hubwire.integrations.quickbooks.api import fault_of, quoted
 from hubwire.integrations.quickbooks.config import config_of
 from hubwire.integrations.quickbooks.errors import KNOWN
 from hubwire.integrations.quickbooks.invoice_fields import NotExportable, held_fields, invoice_fields
@@ -48,7 +48,6 @@ from hubwire.integrations.quickbooks.invoice_ledger import (
 from hubwire.integrations.quickbooks.service_item import (
     ItemUnavailable,
     forget_service_item,
-    quoted,
     service_item_id,
 )
 from hubwire.integrations.ratelimit import RateLimitWaitTooLong

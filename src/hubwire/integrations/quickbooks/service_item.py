@@ -11,6 +11,7 @@ from django.db import transaction
 
 from hubwire.integrations.http import ProviderError
 from hubwire.integrations.models import Connection
+from hubwire.integrations.quickbooks.api import quoted
 from hubwire.sync.ledger import new_marker
 
 KEY = "quickbooks_item"
@@ -19,11 +20,6 @@ DUPLICATE_NAME = "6240"
 
 class ItemUnavailable(Exception):
     """The business's item cannot be used; the message says what to do, in words."""
-
-
-def quoted(value: str) -> str:
-    """A text value in QuickBooks' query language: in single quotes, with \\ and ' escaped."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _find(qbo, name: str, *, active: bool = True) -> dict | None:
