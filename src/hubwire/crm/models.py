@@ -220,6 +220,9 @@ class Appointment(WorkspaceOwned):
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments")
     start = models.DateTimeField()
     end = models.DateTimeField()
+    # An all-day appointment (from an all-day Google Calendar event) runs from midnight of its first
+    # day to midnight after its last, in its time zone; pages show its dates without times.
+    all_day = models.BooleanField(default=False)
     time_zone = models.CharField(max_length=64, default="UTC", help_text="IANA name, e.g. America/New_York")
     location_type = models.CharField(max_length=20, choices=LocationType.choices, default=LocationType.IN_PERSON)
     location = models.CharField(max_length=300, blank=True, help_text="Address or dial-in number")

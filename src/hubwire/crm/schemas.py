@@ -216,11 +216,12 @@ class AppointmentOut(Schema):
     contact_id: int | None
     start: datetime
     end: datetime
+    all_day: bool = Field(description="An all-day appointment: midnight to midnight in its time zone")
     time_zone: str
     location_type: choices(m.LocationType)
     location: str
     meeting_url: str
-    meeting: MeetingLinkOut | None = Field(description="The meeting the video integration created (Zoom).")
+    meeting: MeetingLinkOut | None = Field(description="The meeting the video integration created (Zoom, Google Meet).")
     status: choices(m.AppointmentStatus)
     notes: str
     created_at: datetime
@@ -241,6 +242,7 @@ class AppointmentIn(Schema):
     contact_id: Id | None = None
     start: SaneDateTime = Field(description="ISO 8601; without an offset it is read in time_zone")
     end: SaneDateTime
+    all_day: bool = False
     time_zone: TimeZoneName | None = Field(None, description="IANA name; by default the workspace's time zone")
     location_type: choices(m.LocationType) = m.LocationType.IN_PERSON
     location: Text(300) = ""

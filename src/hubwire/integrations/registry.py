@@ -149,6 +149,8 @@ class Provider:
     # and the module speaking its meetings API (meeting_fields, create, get, find, update, delete).
     meeting_location: ClassVar[str] = ""
     meetings: ClassVar[object | None] = None
+    # What the meeting card calls the meeting ("Google Meet"); the provider's name when empty.
+    meeting_name: ClassVar[str] = ""
     # Periodic work for each connected workspace (sync.rules.ScheduleSpec), created when it connects.
     schedules: ClassVar[tuple[ScheduleSpec, ...]] = ()
     # A provider with its own tab content (e.g. Webhooks, which has no connection): the template
@@ -235,6 +237,14 @@ class Provider:
         where = {"query": "params", "json": "json", "form": "data"}[self.revoke_style]
         auth = httpx.BasicAuth(*self.client_credentials(connection)) if self.revoke_client_auth else None
         raise_for_status(self, client.post(self.endpoint(self.revoke_endpoint), auth=auth, **{where: {"token": token}}))
+
+    def before_disconnect(self, connection: Connection) -> None:
+        """Disconnect is about to revoke the grant: undo at the provider what needs the grant to undo
+        (Google's watch channels). Best effort: a failure here must not keep the user connected."""
+
+    def request_meeting(self, appointment, *, retry: bool) -> None:
+        """For a provider whose meetings are kept by another sync (`meetings` is None, e.g. Google
+        Meet on the calendar event): ask that sync for the appointment's meeting (Retry, a change)."""
 
     def token_problem(self, token: dict, mode: str) -> str:
         """Why a token endpoint answer must not be stored (e.g. Stripe's livemode disagreeing with

@@ -62,6 +62,7 @@ def connection_disconnect(*, connection: Connection, provider, actor) -> str:
     """Revoke at the provider where it can, then forget the tokens. Returns a note for the user
     when the provider could not be told (the tokens are deleted here regardless)."""
     note = ""
+    provider.before_disconnect(connection)
     if provider.revoke_endpoint and (connection.refresh_token or connection.access_token):
         try:
             with oauth_client(provider, connection) as client:

@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from hubwire.core.errors import FieldError
 from hubwire.core.timezones import time_zone_name
 from hubwire.crm.models import Appointment, AppointmentStatus, Contact, LocationType
 from hubwire.crm.schemas import AppointmentRescheduledOut
@@ -14,6 +15,12 @@ def _aware(value, zone: str) -> datetime:
     if not isinstance(value, datetime):
         raise TypeError
     return value.replace(tzinfo=ZoneInfo(zone)) if value.tzinfo is None else value
+
+
+def yes_no(value, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError({field: "Choose true or false."})
+    return value
 
 
 def _clean_appointment(workspace, data: dict, instance: Appointment | None) -> dict:
@@ -28,6 +35,7 @@ def _clean_appointment(workspace, data: dict, instance: Appointment | None) -> d
     c.field("location", text)
     c.field("meeting_url", url)
     c.field("notes", text)
+    c.field("all_day", yes_no)
     # Only a zone that passed its check may localize times; a bad one is already a field error.
     zone = c.values.get("time_zone") or (instance.time_zone if instance else "UTC")
     for field in ("start", "end"):

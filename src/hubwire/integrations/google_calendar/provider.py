@@ -1,11 +1,18 @@
-"""Google Calendar (providers.md §3). Declared here; two-way sync comes with its own issue."""
+"""Google (providers.md §3): the OAuth app every Google provider shares, and Google Calendar, which
+keeps appointments and the connected account's primary calendar in step both ways (issue 19; the
+modules beside this one, each saying what it does) and makes Google Meet links."""
 
+from dataclasses import asdict
 from datetime import timedelta
 
+import httpx
 from django.conf import settings
 
-from hubwire.integrations.google_calendar import errors
+from hubwire.integrations.google_calendar import api, config, errors, hooks, inbound, schedule, setup, start, watch
+from hubwire.integrations.http import ProviderError, raise_for_status
 from hubwire.integrations.registry import AuthKind, Provider, RateLimit, register
+from hubwire.integrations.tokens import NeedsReconnect
+from hubwire.sync.models import Trigger
 
 GOOGLE_HOSTS = {"accounts": "https://accounts.google.com", "oauth2": "https://oauth2.googleapis.com",
                 "api": "https://www.googleapis.com"}
@@ -44,6 +51,65 @@ class GoogleCalendar(GoogleProvider):
     name = "Google Calendar"
     tab_label = "Google Calendar"
     summary = "Two-way appointment sync with Google Calendar; “Google Meet” as the location adds a Meet link."
+    built = True
+    # Only Calendar event access is asked for (the seed: "only Calendar read/write access is requested").
     scopes = ("https://www.googleapis.com/auth/calendar.events",)
-    # 600 requests/min per user per project (developers.google.com/workspace/calendar/api/guides/quota).
-    rate_limit = RateLimit(per_second=10, burst=10, source="developers.google.com/workspace/calendar/api/guides/quota")
+    # The Meet of a "Google Meet" appointment lives on its calendar event (meet.py), not in a meetings API.
+    meeting_location = "google_meet"
+    meeting_name = "Google Meet"
+    tab_template = "google_calendar/tab.html"
+
+    @property
+    def rate_limit(self) -> RateLimit:
+        """600 requests a minute per user, a sliding window (developers.google.com/workspace/calendar/api/
+        guides/quota): a bucket that never lets more than that through in any minute, bursts included."""
+        per_minute, burst = api.requests_per_minute(), 10
+        return RateLimit(per_second=max(per_minute - burst, 1) / 60, burst=burst,
+                         source="developers.google.com/workspace/calendar/api/guides/quota")
+
+    @property
+    def schedules(self):
+        return schedule.specs()
+
+    def after_connect(self, connection, client):
+        """Which calendar: events.list on "primary" names it (its summary is the account's email) and its zone."""
+        answer = raise_for_status(self, client.get(self.url("api", "/calendar/v3/calendars/primary/events"),
+                                                   params={"maxResults": 1}))
+        body = answer.json()
+        calendar = config.config_of(connection)
+        calendar.calendar_email, calendar.calendar_time_zone = body.get("summary", ""), body.get("timeZone", "")
+        connection.details = {**(connection.details or {}), config.KEY: asdict(calendar)}
+        connection.account_name = calendar.calendar_email[:200]
+
+    def connected(self, connection):
+        super().connected(connection)
+        start.queue(connection.workspace)
+
+    def facts(self, connection):
+        calendar = config.config_of(connection)
+        return [(label, value) for label, value in (
+            ("Calendar", calendar.calendar_email), ("Time zone", calendar.calendar_time_zone)) if value]
+
+    def before_disconnect(self, connection) -> None:
+        """Stop the watch channel while hubwire still holds a token that may (Google has no other way)."""
+        try:
+            with api.calendar_api(connection) as cal:
+                watch.stop(connection, cal)
+        except (ProviderError, NeedsReconnect, httpx.HTTPError):
+            pass  # an unreachable Google: the channel expires by itself, and its pushes no longer verify
+
+    def forget(self, connection) -> None:
+        watch.forget(connection)
+
+    def request_meeting(self, appointment, *, retry: bool) -> None:
+        """The meeting card's Retry: ask for the event (and its Meet) again."""
+        hooks.appointment_changed(appointment, trigger=Trigger.BUTTON if retry else Trigger.CHANGE)
+
+    def tab_context(self, workspace) -> dict:
+        return setup.tab_context(workspace)
+
+    def verify_inbound(self, request):
+        return inbound.verify(request)
+
+    def handle_event(self, event) -> str:
+        return inbound.handle(event)

@@ -21,5 +21,5 @@ def follow_appointment(event) -> None:
 @receiver(connection_activated, dispatch_uid="integrations.meetings.resume_links")
 def resume_meeting_links(sender, provider, connection, **kwargs) -> None:
     # Connecting or reconnecting Zoom picks up every waiting or failed link by itself (README).
-    if provider.meeting_location:
+    if provider.meeting_location and provider.meetings is not None:
         meeting_links_resume(workspace=connection.workspace, provider=provider)

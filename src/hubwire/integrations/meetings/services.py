@@ -43,6 +43,12 @@ def meeting_host_for(appointment: Appointment) -> Provider | None:
                  and p.meeting_location == appointment.location_type), None)
 
 
+def kept_here(provider: Provider) -> bool:
+    """Whether this module keeps the provider's meetings (Zoom's meetings API), rather than another
+    sync (Google Meet, which lives on the appointment's Google Calendar event)."""
+    return provider.meetings is not None
+
+
 def meeting_wanted_from(appointment: Appointment) -> Provider | None:
     """The provider that should hold a meeting for this appointment now, if any."""
     return meeting_host_for(appointment) if appointment.status == AppointmentStatus.SCHEDULED else None
@@ -58,6 +64,15 @@ def meeting_link_request(*, appointment: Appointment, retry: bool = False,
     host = meeting_wanted_from(appointment)
     with transaction.atomic():
         link = MeetingLink.objects.select_for_update().filter(appointment=appointment).first()
+        if link is not None and not kept_here(PROVIDERS[link.provider]) and (host is None or host.key != link.provider):
+            # A Meet kept on a calendar event that the appointment no longer wants: the calendar's sync
+            # takes the conference off the event; the card is freed now for the meeting wanted instead.
+            link.delete()
+            link = None
+        if host is not None and not kept_here(host):
+            if retry:  # the card's Retry; changes reach the calendar's sync through its own hooks
+                host.request_meeting(appointment, retry=True)
+            return link
         if link is None:
             if host is None:
                 return None

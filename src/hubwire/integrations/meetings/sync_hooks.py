@@ -28,7 +28,7 @@ def meeting_label(record) -> tuple[str, str]:
 
 
 for provider in PROVIDERS.values():
-    if provider.meeting_location:
+    if provider.meeting_location and provider.meetings is not None:
         retry_handler(provider.key, MeetingLink.KIND)(retry_meeting)
         record_label(provider.key, MeetingLink.KIND)(meeting_label)
 

@@ -4,7 +4,9 @@ from hubwire.crm.models import MeetingLink, MeetingLinkStatus
 from hubwire.integrations.meetings.services import meeting_wanted_from
 from hubwire.integrations.models import MeetingSync
 from hubwire.jobs.models import JobStatus
+from hubwire.integrations.models import ConnectionStatus
 from hubwire.integrations.registry import PROVIDERS
+from hubwire.integrations.selectors import connection_of
 
 register = template.Library()
 
@@ -40,8 +42,18 @@ def meeting_card(context, appointment):
         "label": label,
         "colour": STATUS_COLOUR[status],
         "reason": reason,
+        "meeting_name": (host.meeting_name or host.name) if host else "",
         # While a change is on its way to the provider, the card refreshes itself until that settles.
-        "polling": link is None or status == DELETING or MeetingSync.objects.filter(
+        "polling": link is None or status == DELETING or _made_elsewhere_soon(appointment, link, host) or MeetingSync.objects.filter(
             appointment=appointment, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).exists(),
         "request": context.get("request"),
     }
+
+
+def _made_elsewhere_soon(appointment, link, host) -> bool:
+    """A pending Meet kept on the calendar event (no MeetingSync job to watch): refresh while its
+    provider is connected, so the link shows as soon as Google has made it."""
+    if link is None or host is None or host.meetings is not None or link.status != MeetingLinkStatus.PENDING:
+        return False
+    connection = connection_of(appointment.workspace, host, mode="")
+    return connection is not None and connection.status == ConnectionStatus.ACTIVE
