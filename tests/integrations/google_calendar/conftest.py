@@ -65,3 +65,24 @@ def book(workspace, *, title="Brand review with ACME", start=None, minutes=45, t
     return appointment_book(workspace=workspace, actor="owner@example.test", title=title, start=start,
                             end=start + timedelta(minutes=minutes), time_zone=time_zone,
                             location_type=location_type, **extra)
+
+
+def quiet_google() -> None:
+    """Google stops pushing (every sandbox watch channel stopped), so that a test chooses when hubwire
+    reads the calendar: an edit in Google then waits unseen, as one made between two reads does."""
+    from hubwire.sandbox.google_calendar.models import Channel
+
+    Channel.objects.update(stopped=True)
+
+
+def read_calendar(workspace) -> None:
+    """Sync Now, as the tab's button does, and run it."""
+    from hubwire.integrations.google_calendar import pull
+    from hubwire.sync.models import Trigger
+
+    pull.queue(workspace, trigger=Trigger.BUTTON)
+    run_jobs()
+
+
+def api_calls(sandbox, method: str = "") -> list:
+    return [c for c in sandbox.calls("www.googleapis.com") if not method or c.method == method]

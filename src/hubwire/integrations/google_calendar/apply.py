@@ -87,7 +87,10 @@ def apply_known(reading: Reading, row: SyncRecord, event: dict, *, from_series: 
                 reading.run.updated += 1
             for key, mine, theirs in merged.conflicts:
                 _record_conflict(appointment, key, mine, theirs)
-            record_save(row, version=event.get("etag", ""), synced={**merged.result, **extra},
+            # The snapshot is what Google holds now: a field hubwire still has to send keeps Google's
+            # value here, so that the push sees it differ and sends it.
+            google_holds = {**merged.result, **{key: remote[key] for key in merged.to_google}}
+            record_save(row, version=event.get("etag", ""), synced={**google_holds, **extra},
                         status=SyncStatus.PENDING if merged.to_google else SyncStatus.SYNCED,
                         reason="" if not merged.to_google else "Sending hubwire's changes to Google Calendar…")
     except (FieldError, Conflict) as exc:
