@@ -212,7 +212,8 @@ def test_moving_one_occurrence_of_a_series_makes_an_exception(browser, gcal, cal
     assert form(browser, "move", calendar=calendar.pk, event_id=second, start="2031-03-05T11:00",
                 end="2031-03-05T11:15").status_code == 302
     exception = gcal.get(f"/events/{second}").json()
-    assert exception["recurringEventId"] == series["id"] and exception["start"]["dateTime"] == "2031-03-05T11:00:00+00:00"
+    assert exception["recurringEventId"] == series["id"]
+    assert exception["start"]["dateTime"] == "2031-03-05T11:00:00+00:00"
     listed = gcal.get("/events", params={"singleEvents": "true", "orderBy": "startTime"}).json()["items"]
     assert [e["start"]["dateTime"][:16] for e in listed] == ["2031-03-04T09:00", "2031-03-05T11:00", "2031-03-06T09:00"]
     assert gcal.get(f"/events/{series['id']}").json()["recurrence"] == ["RRULE:FREQ=DAILY;COUNT=3"]
@@ -323,8 +324,8 @@ def test_a_refused_form_names_the_field_and_writes_nothing(browser, gcal, calend
 
 
 def test_a_refused_add_keeps_what_was_typed(browser, calendar):
-    html = form(browser, "add", calendar=calendar.pk, **{**ADD, "time_zone": "Mars/Olympus",
-                                                         "attendee": "pat@example.com", "all_day": "on"}).content.decode()
+    typed = {**ADD, "time_zone": "Mars/Olympus", "attendee": "pat@example.com", "all_day": "on"}
+    html = form(browser, "add", calendar=calendar.pk, **typed).content.decode()
     mine = section(html)
     assert 'data-field="time_zone"' in mine
     for value in ('name="title" value="Site visit"', 'name="time_zone" value="Mars/Olympus"',
@@ -336,3 +337,9 @@ def test_a_refused_add_keeps_what_was_typed(browser, calendar):
 def test_an_unknown_form_is_404_and_reading_a_form_is_405(browser, calendar):
     assert form(browser, "rename-calendar", calendar=calendar.pk).status_code == 404
     assert browser.get("/sandbox/_google_calendar/add/").status_code == 405
+
+
+def test_with_the_sandbox_off_the_forms_are_404(browser, calendar, settings):
+    settings.HUBWIRE_SANDBOX = False
+    assert form(browser, "add", calendar=calendar.pk, **ADD).status_code == 404
+    assert not Event.objects.exists()

@@ -4,7 +4,7 @@ user's calendar and moves it, as they would in Google Calendar, and a client of 
 
 from playwright.sync_api import expect
 
-from tests.conftest import SANDBOX_DB, wait_until
+from tests.conftest import SANDBOX_DB
 from tests.sandbox.google_calendar.conftest import EMAIL
 from tests.sandbox.google_calendar.test_page import monday  # noqa: F401  (autouse: the clock at 3 March 2031)
 from tests.sandbox.google_calendar.test_watch import receiver, watch  # noqa: F401  (receiver is a fixture)
@@ -42,5 +42,5 @@ def test_a_person_adds_an_event_and_moves_it_on_the_card(page, sandbox, gcal, re
     moved = gcal.get(f"/events/{added['id']}").json()
     assert moved["start"] == {"dateTime": "2031-03-06T15:00:00+01:00", "timeZone": "Europe/Paris"}
     assert moved["sequence"] == 1
-    wait_until(lambda: [r["headers"]["X-Goog-Resource-State"] for r in receiver.received] == ["sync", "exists", "exists"],
-               message="a push for the add and one for the move")
+    states = [r["headers"]["X-Goog-Resource-State"] for r in receiver.received]
+    assert states == ["sync", "exists", "exists"]  # a push for the add and one for the move

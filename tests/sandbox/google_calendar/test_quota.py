@@ -6,7 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
+from hubwire.sandbox.google_calendar import throttle
 from hubwire.sandbox.google_calendar.models import Event
 from tests.conftest import SANDBOX_DB, in_threads
 from tests.sandbox.google_calendar.conftest import MEETING, TIMEOUT, assert_google_error, google_token
@@ -71,6 +73,12 @@ def test_the_status_setting_chooses_429(gcal, frozen, settings):
     assert_rate_limited(gcal.get("/events"), 429)
     settings.HUBWIRE_SANDBOX_GOOGLE_CALENDAR_RATE_LIMIT_STATUS = 403
     assert_rate_limited(gcal.get("/events"), 403)
+
+
+def test_a_status_google_never_answers_is_a_configuration_error(settings):
+    settings.HUBWIRE_SANDBOX_GOOGLE_CALENDAR_RATE_LIMIT_STATUS = 500
+    with pytest.raises(ImproperlyConfigured, match="403 or 429"):
+        throttle.refusal_status()
 
 
 def test_requests_at_the_same_moment_never_share_the_last_places(gcal, frozen, settings):
