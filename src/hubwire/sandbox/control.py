@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from hubwire.sandbox import clock, twilio
+from hubwire.sandbox.google_calendar import page as google_calendar_page
 from hubwire.sandbox.hooks import ACTIONS, RESET_HOOKS, control_action, flag
 from hubwire.sandbox.models import Call, Clock, Fault, Grant, StripeAccount, StripeObject, Token, ZoomMeeting
 from hubwire.sandbox.oauth import SERVERS, revoke_family
@@ -105,6 +106,7 @@ def index(request):
         "now": clock.now(),
         "twilio": {"account_sid": twilio.ACCOUNT_SID, "auth_token": twilio.AUTH_TOKEN},
         "quickbooks": quickbooks_page.card_context(request.GET),
+        "google_calendar": google_calendar_page.card_context(request),
         "stripe": {"accounts": StripeAccount.objects.order_by("-id")[:20],
                    "processing": StripeObject.objects.filter(kind="checkout.session", body__status="complete",
                                                              body__payment_status="unpaid").order_by("-id")[:20],

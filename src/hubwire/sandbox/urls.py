@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from hubwire.sandbox import control, routes
 
@@ -6,5 +6,6 @@ app_name = "sandbox"
 urlpatterns = [
     path("", control.index, name="index"),
     path("_control/<slug:action>/", control.control, name="control"),
+    path("_google_calendar/", include("hubwire.sandbox.google_calendar.page")),
     path("<str:host>/<path:path>", routes.dispatch, name="dispatch"),
 ]

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.http import HttpResponse, JsonResponse
 
 from hubwire.sandbox import clock
-from hubwire.sandbox.google_calendar import events, listing, watch
+from hubwire.sandbox.google_calendar import events, listing, throttle, watch
 from hubwire.sandbox.google_calendar.errors import HOST, bad_field, google_error
 from hubwire.sandbox.google_calendar.models import Calendar, Channel, Event
 from hubwire.sandbox.oauth import bearer
@@ -60,7 +60,8 @@ def write_options(request) -> dict:
 
 def api(methods: str, pattern: str):
     """A route of the Calendar API: its handler gets the caller's calendar once the credentials,
-    scopes and calendarId are checked, and a body Google refuses (events.Invalid) is its 400."""
+    scopes and calendarId are checked and the user's quota allows one more request (throttle.py),
+    and a body Google refuses (events.Invalid) is its 400."""
     def decorator(handler):
         @route(HOST, methods, BASE + pattern)
         @functools.wraps(handler)
@@ -68,6 +69,9 @@ def api(methods: str, pattern: str):
             calendar, failure = authorized(request, calendar_id)
             if failure:
                 return failure
+            refused = throttle.count_request(calendar)
+            if refused:
+                return refused
             try:
                 return handler(request, calendar, **kwargs)
             except events.Invalid as problem:

@@ -46,3 +46,15 @@ class Channel(models.Model):
     expires_at = models.DateTimeField()
     messages = models.PositiveIntegerField(default=0, help_text="The last X-Goog-Message-Number sent.")
     stopped = models.BooleanField(default=False)
+
+
+class UserRequests(models.Model):
+    """Calendar API requests one Google user made in one second of the sandbox clock (throttle.py
+    sums the last 60 of them for Google's per-user, per-minute quota)."""
+
+    user_id = models.CharField(max_length=40)
+    second = models.BigIntegerField(help_text="Seconds since the epoch, on the sandbox clock.")
+    requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_id", "second"], name="gcal_user_requests_unique")]
