@@ -2,7 +2,7 @@
 hubwire (create, edit, delete an event), and what Google does on its own (sync tokens expiring,
 a Meet conference taking a while to be made)."""
 
-from hubwire.sandbox.google_calendar import events
+from hubwire.sandbox.google_calendar import events, listing
 from hubwire.sandbox.google_calendar.models import Calendar, Channel, Event, SyncToken
 from hubwire.sandbox.hooks import control_action, flag, reset_tables
 from hubwire.sandbox.oauth import subject_for
@@ -24,8 +24,17 @@ def object_in(data: dict, name: str) -> dict:
 
 
 def event_for(data: dict) -> Event:
-    return Event.objects.select_related("calendar").get(
-        event_id=data["event_id"], **({"calendar__email": data["email"]} if data.get("email") else {}))
+    """The stored event, or one occurrence of a stored series by its instance id (its first edit
+    makes it an exception, as in Google Calendar)."""
+    found = Event.objects.select_related("calendar").filter(
+        event_id=data["event_id"], **({"calendar__email": data["email"]} if data.get("email") else {})).first()
+    if found is None and data.get("email"):
+        calendar = calendar_for(data["email"])
+        if (instance := listing.find_instance(calendar, data["event_id"])) is not None:
+            return events.occurrence(calendar, instance)
+    if found is None:
+        raise Event.DoesNotExist(f"no event {data['event_id']}")
+    return found
 
 
 @control_action("google_calendar-create-event")
