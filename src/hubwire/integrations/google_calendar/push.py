@@ -166,6 +166,9 @@ class Sender:
             except EventGone:
                 self._gone_in_google(row, appointment)
                 return
+            if event.get("status") == "cancelled":  # Google takes a patch of a deleted event; it stays deleted
+                self._gone_in_google(row, appointment)
+                return
             self._written(row, event, local)
             self.reading.run.updated += 1
             break

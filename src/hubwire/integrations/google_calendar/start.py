@@ -10,7 +10,7 @@ from hubwire.integrations.google_calendar.api import calendar_api
 from hubwire.integrations.google_calendar.config import KEY, active_connection
 from hubwire.integrations.google_calendar.window import window_now
 from hubwire.integrations.tokens import NeedsReconnect
-from hubwire.sync.models import Trigger
+from hubwire.sync.models import SyncStatus, Trigger
 from hubwire.sync.passes import queue_pass
 from hubwire.sync.registry import pass_handler
 
@@ -36,7 +36,7 @@ def start(sync_pass) -> str:
         return f"waiting: {exc}"
     queued = queue_booked(workspace, trigger=sync_pass.trigger)
     pull.queue(workspace, trigger=sync_pass.trigger)
-    if queued:
+    if ledger.rows(workspace).filter(status=SyncStatus.PENDING).exists():  # new ones, and what waited for a reconnect
         push.queue(workspace, trigger=sync_pass.trigger)
     return f"{watching}; {queued} appointment(s) queued to be sent"
 

@@ -1,0 +1,64 @@
+"""Google Meet (issue 19, item 6): the appointment's one event carries its Meet; pending, then ready."""
+
+from django.urls import reverse
+
+from hubwire.crm.models import MeetingLink, MeetingLinkStatus
+from hubwire.crm.services.scheduling import appointment_update
+from tests.conftest import SANDBOX_DB
+from tests.integrations.google_calendar.conftest import api_calls, book
+from tests.integrations.meetings import run_jobs
+
+pytestmark = SANDBOX_DB
+
+
+def test_google_meet_makes_one_event_with_a_meet_link(calendar, workspace, owner_client):
+    appointment = book(workspace, location_type="google_meet")
+    run_jobs()
+    [event] = calendar.events()
+    request = event["conferenceData"]["createRequest"]
+    assert request["conferenceSolutionKey"]["type"] == "hangoutsMeet" and request["requestId"]
+    link = MeetingLink.objects.get(appointment=appointment)
+    assert link.status == MeetingLinkStatus.READY and link.provider == "google_calendar"
+    assert link.join_url.startswith("https://meet.google.com/")
+    page = owner_client.get(reverse("crm:detail", args=["appointments", appointment.pk])).content.decode()
+    assert "Google Meet" in page and link.join_url in page
+
+
+def test_a_pending_conference_shows_pending_then_the_link(calendar, workspace):
+    calendar.control("conferences-pending", pending=True)
+    appointment = book(workspace, location_type="google_meet")
+    run_jobs()
+    link = MeetingLink.objects.get(appointment=appointment)
+    assert link.status == MeetingLinkStatus.PENDING and "making the Meet link" in link.reason
+    [event] = calendar.events()
+    calendar.control("conference-ready", event_id=event["id"])  # Google finishes it: a push follows
+    run_jobs()
+    link.refresh_from_db()
+    assert link.status == MeetingLinkStatus.READY and link.join_url.startswith("https://meet.google.com/")
+    assert len(calendar.events()) == 1
+
+
+def test_moving_a_meet_appointment_keeps_its_conference(calendar, workspace):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    appointment = book(workspace, location_type="google_meet")
+    run_jobs()
+    join_url = MeetingLink.objects.get(appointment=appointment).join_url
+    appointment_update(appointment=appointment, actor="owner", start=datetime(2026, 12, 10, 12, 0, tzinfo=ZoneInfo(
+        "America/New_York")), end=datetime(2026, 12, 10, 13, 0, tzinfo=ZoneInfo("America/New_York")))
+    run_jobs()
+    [event] = calendar.events()
+    assert MeetingLink.objects.get(appointment=appointment).join_url == join_url
+    patch = [c for c in api_calls(calendar.sandbox, "PATCH")]
+    assert len(patch) == 1
+
+
+def test_without_google_calendar_meet_says_to_connect_it(sandbox, workspace, owner_client):
+    appointment = book(workspace, location_type="google_meet")
+    run_jobs()
+    link = MeetingLink.objects.get(appointment=appointment)
+    assert link.status == MeetingLinkStatus.PENDING
+    assert link.reason.startswith("Connect Google Calendar to use Google Meet")
+    page = owner_client.get(reverse("crm:detail", args=["appointments", appointment.pk])).content.decode()
+    assert "Connect Google Calendar to use Google Meet" in page
