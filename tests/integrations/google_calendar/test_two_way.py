@@ -1,6 +1,6 @@
 """Appointments and the connected Google Calendar, both ways, over HTTP against the sandbox."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hubwire.crm.models import Appointment, AppointmentStatus

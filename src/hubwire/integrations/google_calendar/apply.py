@@ -13,6 +13,7 @@ recurring series is laid out as its occurrences in hubwire's window (recurrence.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
 
@@ -66,7 +67,7 @@ def apply_known(reading: Reading, row: SyncRecord, event: dict, *, from_series: 
     if appointment is None:
         return  # the appointment was deleted in hubwire: the row goes with the next push
     if event.get("status") == "cancelled":
-        _cancelled(reading, row, appointment)
+        cancelled_in_google(reading, row, appointment)
         return
     if row.version and row.version == event.get("etag") and row.status == SyncStatus.SYNCED:
         meet.follow_event(appointment, event)
@@ -100,7 +101,7 @@ def apply_known(reading: Reading, row: SyncRecord, event: dict, *, from_series: 
     meet.follow_event(appointment, event)
 
 
-def _cancelled(reading: Reading, row: SyncRecord, appointment: Appointment) -> None:
+def cancelled_in_google(reading: Reading, row: SyncRecord, appointment: Appointment) -> None:
     with transaction.atomic():
         if appointment.status == AppointmentStatus.SCHEDULED:
             appointment_cancel(appointment=appointment, actor=ACTOR)
@@ -139,11 +140,11 @@ def _wanted(reading: Reading, event: dict) -> bool:
 
 
 def _in_window(reading: Reading, event: dict) -> bool:
+    """Whether the event overlaps hubwire's window (an all-day event's dates read as UTC midnights)."""
     when = f.event_when(event, reading.zone)
-    start = when["start"] if not when["all_day"] else when["start"] + "T00:00:00+00:00"
-    end = when["end"] if not when["all_day"] else when["end"] + "T00:00:00+00:00"
+    midnight = "T00:00:00+00:00" if when["all_day"] else ""
+    start, end = when["start"] + midnight, when["end"] + midnight
     low, high = reading.window
-    from datetime import datetime
     return datetime.fromisoformat(end) > low and datetime.fromisoformat(start) < high
 
 
@@ -208,4 +209,4 @@ def lay_out(reading: Reading, row: SyncRecord) -> None:
             continue
         appointment = Appointment.objects.filter(pk=occurrence_row.local_id).first()
         if appointment is not None and (series.get("status") == "cancelled" or appointment.end > low):
-            _cancelled(reading, occurrence_row, appointment)
+            cancelled_in_google(reading, occurrence_row, appointment)

@@ -15,7 +15,7 @@ import httpx
 from hubwire.integrations.google_calendar import fields as f
 from hubwire.integrations.google_calendar import ledger, push
 from hubwire.integrations.google_calendar.api import calendar_api
-from hubwire.integrations.google_calendar.apply import Reading, _cancelled, apply_event, lay_out
+from hubwire.integrations.google_calendar.apply import Reading, apply_event, cancelled_in_google, lay_out
 from hubwire.integrations.google_calendar.config import KEY, active_connection, config_of
 from hubwire.integrations.google_calendar.recurrence import series_of
 from hubwire.integrations.google_calendar.window import window_now
@@ -99,7 +99,7 @@ def _gone_while_away(reading: Reading, seen: set) -> None:
             continue  # an occurrence of a series Google still has (laid out from it)
         appointment = Appointment.objects.filter(pk=row.local_id, status=AppointmentStatus.SCHEDULED).first()
         if appointment is not None:
-            _cancelled(reading, row, appointment)
+            cancelled_in_google(reading, row, appointment)
 
 
 def lay_out_series_again(workspace) -> int:

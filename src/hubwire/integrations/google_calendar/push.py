@@ -22,11 +22,12 @@ from hubwire.crm.models import Appointment, AppointmentStatus
 from hubwire.integrations.google_calendar import fields as f
 from hubwire.integrations.google_calendar import ledger, meet, recurrence
 from hubwire.integrations.google_calendar.api import HUBWIRE_ID, CalendarApi, EtagMismatch, EventGone, calendar_api
-from hubwire.integrations.google_calendar.apply import Reading, apply_known
+from hubwire.integrations.google_calendar.apply import Reading, apply_known, cancelled_in_google
 from hubwire.integrations.google_calendar.config import KEY, active_connection, config_of
 from hubwire.integrations.google_calendar.window import window_now
 from hubwire.integrations.health import record_failure, record_success
 from hubwire.integrations.http import ProviderError
+from hubwire.integrations.registry import PROVIDERS
 from hubwire.integrations.tokens import NeedsReconnect
 from hubwire.jobs.models import RetryLater
 from hubwire.sync.ledger import create_once, leased_many, record_save
@@ -90,8 +91,6 @@ class Sender:
         self.reading = reading
         self.cal: CalendarApi | None = None
         self.send_updates = "all" if reading.config.send_invitations else "none"
-        from hubwire.integrations.registry import PROVIDERS
-
         self.provider = PROVIDERS[KEY]
 
     def send(self, row: SyncRecord) -> None:
@@ -216,9 +215,7 @@ class Sender:
         row.refresh_from_db()
 
     def _gone_in_google(self, row: SyncRecord, appointment: Appointment) -> None:
-        from hubwire.integrations.google_calendar.apply import _cancelled
-
-        _cancelled(self.reading, row, appointment)
+        cancelled_in_google(self.reading, row, appointment)
 
     def _settle(self, row: SyncRecord, appointment: Appointment, event: dict | None) -> None:
         """Synced, unless the appointment changed again while hubwire was writing (then it stays
