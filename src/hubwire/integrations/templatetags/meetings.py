@@ -28,12 +28,12 @@ def meeting_card(context, appointment):
     # A meeting the appointment no longer wants (cancelled, or moved off this provider) is being deleted.
     leaving = link is not None and (wanted is None or wanted.key != link.provider)
     if leaving and link.status != MeetingLinkStatus.FAILED:
-        status, label, reason = DELETING, "Deleting", f"Deleting the {host.name} meeting…"
+        status, label, reason = DELETING, "Deleting", f"Deleting the {_called(host)}…"
     elif link:
         status, label, reason = link.status, link.status_label, link.reason
     else:
         status, label = MeetingLinkStatus.PENDING, MeetingLinkStatus.PENDING.label
-        reason = f"Creating the {host.name} meeting…" if host else ""
+        reason = f"Creating the {_called(host)}…" if host else ""
     return {
         "appointment": appointment,
         "link": None if leaving else link,  # nobody should join a meeting on its way out
@@ -42,12 +42,17 @@ def meeting_card(context, appointment):
         "label": label,
         "colour": STATUS_COLOUR[status],
         "reason": reason,
-        "meeting_name": (host.meeting_name or host.name) if host else "",
+        "meeting_name": _called(host).removesuffix(" meeting") if host else "",
         # While a change is on its way to the provider, the card refreshes itself until that settles.
         "polling": link is None or status == DELETING or _made_elsewhere_soon(appointment, link, host) or MeetingSync.objects.filter(
             appointment=appointment, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).exists(),
         "request": context.get("request"),
     }
+
+
+def _called(host) -> str:
+    """What the card calls the meeting: "Zoom meeting", "Google Meet"."""
+    return host.meeting_name or f"{host.name} meeting"
 
 
 def _made_elsewhere_soon(appointment, link, host) -> bool:

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path, resolve, reverse
 from django.views.decorators.http import require_POST
 
 from hubwire.sandbox import clock
@@ -244,11 +244,9 @@ def _form_field(google_field: str) -> str:
 
 
 def _refused(request, refusal: Refusal):
-    # Imported here: sandbox/control.py imports this module for the card it renders.
-    from hubwire.sandbox import control as sandbox
-
+    # The sandbox page is found by its URL name, not imported: it renders this module's card.
     setattr(request, REFUSAL, refusal)
-    response = sandbox.index(request)
+    response = resolve(reverse("sandbox:index")).func(request)
     response.status_code = 400
     return response
 
