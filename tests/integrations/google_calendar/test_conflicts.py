@@ -92,3 +92,26 @@ def test_nothing_echoes(calendar, workspace):
     read_calendar(workspace)
     run_jobs()
     assert len(api_calls(calendar.sandbox, "PATCH")) == 1  # hubwire's own, before: Google's change is not sent back
+
+
+def test_a_read_meeting_a_row_being_sent_waits_and_reads_it_again(calendar, workspace):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hubwire.sync.models import SyncCursor, SyncPass, SyncRecord
+
+    appointment, event = booked_and_sent(calendar, workspace)
+    calendar.control("edit-event", event_id=event["id"], changes={"summary": "Renamed in Google"})
+    row = ledger.row_for_appointment(appointment)
+    SyncRecord.objects.filter(pk=row.pk).update(busy_until=timezone.now() + timedelta(minutes=1))  # a push holds it
+    position = SyncCursor.objects.get(workspace=workspace, provider="google_calendar").position
+    read_calendar(workspace)
+    appointment.refresh_from_db()
+    assert appointment.title == "Brand review with ACME"
+    assert SyncCursor.objects.get(workspace=workspace, provider="google_calendar").position == position
+    assert SyncPass.objects.filter(workspace=workspace, name="google_calendar.pull", status="pending").exists()
+    SyncRecord.objects.filter(pk=row.pk).update(busy_until=None)
+    run_jobs(force=True)
+    appointment.refresh_from_db()
+    assert appointment.title == "Renamed in Google"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from hubwire.core.errors import FieldError
 from hubwire.crm.models import Activity, Appointment, AppointmentStatus, LocationType
@@ -25,7 +25,8 @@ from hubwire.integrations.google_calendar import fields as f
 from hubwire.integrations.google_calendar import ledger, meet, recurrence
 from hubwire.integrations.google_calendar.api import HUBWIRE_ID
 from hubwire.integrations.google_calendar.config import KEY, CalendarConfig
-from hubwire.sync.ledger import new_marker, record_save
+from hubwire.jobs.models import RetryLater
+from hubwire.sync.ledger import leased, new_marker, record_save
 from hubwire.sync.models import MatchedBy, SyncRecord, SyncRun, SyncStatus
 
 ACTOR = meet.ACTOR
@@ -41,6 +42,7 @@ class Reading:
     window: tuple
     known: set = field(default_factory=set)   # guests who are contacts (fields.known_emails), per page
     push_wanted: bool = False                 # some merge left hubwire changes to send
+    busy: bool = False                        # a row was held by a push: read again shortly
 
     @property
     def zone(self) -> str:
@@ -61,7 +63,23 @@ def apply_event(reading: Reading, event: dict) -> None:
     apply_known(reading, row, event)
 
 
-def apply_known(reading: Reading, row: SyncRecord, event: dict, *, from_series: bool = False) -> None:
+def apply_known(reading: Reading, row: SyncRecord, event: dict, *, from_series: bool = False,
+                held: bool = False) -> None:
+    """Merge Google's event into a linked row, holding the row's lease (a push writing it meanwhile
+    would otherwise race this merge); `held` when the caller (a push meeting a 412) holds it already.
+    A row another worker holds is left, and the read is tried again (reading.busy)."""
+    if held:
+        _apply_known(reading, row, event, from_series=from_series)
+        return
+    try:
+        with leased(row):
+            _apply_known(reading, row, event, from_series=from_series)
+    except RetryLater:
+        reading.busy = True
+
+
+def _apply_known(reading: Reading, row: SyncRecord, event: dict, *, from_series: bool) -> None:
+    row.refresh_from_db()
     appointment = Appointment.objects.filter(pk=row.local_id, workspace=reading.workspace).select_related(
         "contact").first()
     if appointment is None:
@@ -156,6 +174,8 @@ def _import(reading: Reading, event: dict, *, exception: bool = False) -> Appoin
     values["location"] = (event.get("location") or "")[:300]
     try:
         with transaction.atomic():
+            if ledger.rows(reading.workspace).filter(external_id=event["id"]).exists():
+                return None  # imported meanwhile by another read
             appointment = appointment_book(workspace=reading.workspace, actor=ACTOR, **values)
             SyncRecord.objects.create(
                 workspace=reading.workspace, provider=KEY, kind=ledger.EVENT, local_id=appointment.pk,
@@ -163,6 +183,8 @@ def _import(reading: Reading, event: dict, *, exception: bool = False) -> Appoin
                 matched_by=MatchedBy.PROVIDER, marker=new_marker(),
                 synced={**remote, "attendees": event.get("attendees") or [], "exception": exception,
                         "meet_state": meet.conference_state(event)})
+    except IntegrityError:  # another read imported it at the same moment: its row stands, this one is undone
+        return None
     except (FieldError, Conflict) as exc:
         reading.run.error(f"The Google Calendar event “{remote['title']}” could not become an appointment: {exc}")
         reading.run.failed += 1

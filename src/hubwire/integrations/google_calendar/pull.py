@@ -35,6 +35,7 @@ NAME = "google_calendar.pull"
 TITLE = "Read changes from Google Calendar"
 RESOURCE = "events"
 RETRY_SECONDS = 30.0
+BUSY_RETRY_SECONDS = 3.0
 
 
 def queue(workspace, *, trigger: str):
@@ -68,6 +69,9 @@ def pull(sync_pass) -> str:
                     page_token = page.get("nextPageToken")
                     if not page_token:
                         break
+                if reading.busy:  # some rows were being written: keep the position, read these changes again
+                    raise RetryLater("a change was being sent to Google meanwhile; reading again shortly",
+                                     after_seconds=BUSY_RETRY_SECONDS)
                 if full:
                     _gone_while_away(reading, seen)
                 cursor.advance(page["nextSyncToken"])

@@ -211,7 +211,7 @@ class Sender:
         """412: Google's event moved on. Merge it field by field (Google's side goes to the appointment),
         which leaves in the row what hubwire still has to send."""
         self.reading.known = f.known_emails(self.reading.workspace, [event])
-        apply_known(self.reading, row, event)
+        apply_known(self.reading, row, event, held=True)
         row.refresh_from_db()
 
     def _gone_in_google(self, row: SyncRecord, appointment: Appointment) -> None:
