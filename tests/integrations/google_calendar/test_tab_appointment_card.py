@@ -33,6 +33,12 @@ def card(client, appointment, **headers) -> str:
     return response.content.decode()
 
 
+def card_tag(html: str) -> str:
+    """The card's opening tag (where its self-refresh is declared)."""
+    start = html.index('<div class="card gcal-card"')
+    return html[start:html.index(">", start)]
+
+
 def state(html: str) -> str:
     return html.split('data-testid="gcal-state">', 1)[1].split("<", 1)[0]
 
@@ -53,18 +59,28 @@ def test_without_google_calendar_the_appointment_page_has_no_calendar_card(owner
     assert owner_client.get(f"/integrations/google_calendar/appointments/{appointment.pk}/").status_code == 404
 
 
+def test_just_booked_it_says_waiting_and_refreshes_until_the_worker_has_sent_it(calendar, owner_client, workspace):
+    appointment = book(workspace)  # its handler has not run: no ledger row yet
+    assert ledger.row_for_appointment(appointment) is None
+    html = page(owner_client, appointment)
+    assert state(html) == "Waiting" and reason(html) == "Waiting to be sent to Google Calendar…"
+    assert 'hx-trigger="every 2s"' in card_tag(html)
+    run_jobs()
+    assert state(card(owner_client, appointment)) == "In Google Calendar"
+
+
 def test_waiting_then_in_google_calendar_with_its_event(calendar, owner_client, workspace, sandbox):
     sandbox.control("fault", host="www.googleapis.com", method="POST", status=503)  # the first insert fails
     appointment = book(workspace)
     run_jobs()
     html = page(owner_client, appointment)
     assert state(html) == "Waiting" and reason(html) == "Waiting to be sent to Google Calendar…"
-    assert f'hx-get="/integrations/google_calendar/appointments/{appointment.pk}/" hx-trigger="every 2s"' in html
+    assert f'hx-get="/integrations/google_calendar/appointments/{appointment.pk}/" hx-trigger="every 2s"' in card_tag(html)
 
     run_jobs(force=True)  # the push's next attempt
     html = card(owner_client, appointment, headers={"HX-Request": "true"})
     [event] = calendar.events()
-    assert state(html) == "In Google Calendar" and "hx-trigger" not in html  # done: no more refreshing
+    assert state(html) == "In Google Calendar" and "hx-trigger" not in card_tag(html)  # done: no more refreshing
     assert f'data-testid="gcal-event"><code>{event["id"]}</code>' in html  # hubwire keeps no htmlLink yet
     assert 'data-testid="gcal-send"' not in html
 

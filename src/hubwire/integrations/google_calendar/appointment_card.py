@@ -14,10 +14,13 @@ from django.urls import reverse
 
 from hubwire.crm.models import Appointment, AppointmentStatus
 from hubwire.crm.panels import record_panel
+from hubwire.events.models import HandlerRun
+from hubwire.events.registry import HANDLERS
 from hubwire.integrations.google_calendar import hooks, ledger
 from hubwire.integrations.google_calendar.config import KEY, connection_of
 from hubwire.integrations.google_calendar.setup import days_ahead
 from hubwire.integrations.models import Connection, ConnectionStatus
+from hubwire.jobs.models import JobStatus
 from hubwire.sync.models import MatchedBy, SyncRecord, SyncStatus, Trigger
 from hubwire.sync.registry import record_label, retry_handler
 
@@ -60,8 +63,19 @@ def appointment_panel_context(request, appointment: Appointment) -> dict | None:
     return card_context(appointment)
 
 
+def change_on_its_way(appointment: Appointment) -> bool:
+    """A change to the appointment (booked, edited) whose Google Calendar handler (hooks.py) has not
+    run yet: until it has, the ledger row does not know that the appointment waits, or is missing."""
+    names = [name for name, handler in HANDLERS.items() if handler is hooks.follow_appointment]
+    return HandlerRun.objects.filter(handler__in=names, status__in=[JobStatus.PENDING, JobStatus.RUNNING],
+                                     event__workspace_id=appointment.workspace_id,
+                                     event__data__id=appointment.pk).exists()
+
+
 def appointment_state(appointment: Appointment, connection: Connection | None, row: SyncRecord | None) -> CardState:
     active = connection is not None and connection.status == ConnectionStatus.ACTIVE
+    if active and change_on_its_way(appointment):
+        return CardState("Waiting", "orange", "Waiting to be sent to Google Calendar…", working=True)
     if row is None:
         if appointment.status == AppointmentStatus.CANCELLED:
             return CardState("Not in Google Calendar", "grey", "It was cancelled before Google Calendar was connected.")
