@@ -4,6 +4,7 @@ workspace connects Google Calendar; then it says where the appointment stands wi
 refused with Google's reason and Retry; the sync panel names a refused one and retries it too."""
 
 from datetime import datetime
+from html import unescape
 
 import pytest
 
@@ -44,7 +45,7 @@ def state(html: str) -> str:
 
 
 def reason(html: str) -> str:
-    return html.split('data-testid="gcal-reason">', 1)[1].split("<", 1)[0]
+    return unescape(html.split('data-testid="gcal-reason">', 1)[1].split("<", 1)[0])
 
 
 def refuse(appointment) -> None:
@@ -191,3 +192,18 @@ def test_a_member_sees_the_card_and_may_retry(calendar, member, workspace):
     run_jobs()
     assert ledger.row_for_appointment(appointment).status == SyncStatus.SYNCED
 
+
+
+def test_while_the_grant_is_revoked_a_new_appointment_says_it_waits_for_a_reconnect(calendar, owner_client,
+                                                                                     workspace, sandbox):
+    sandbox.control("revoke", server="google")
+    sandbox.control("expire", server="google")
+    owner_client.post("/integrations/google_calendar/sync-now/")
+    run_jobs()  # the read finds the grant gone: the connection turns red
+    assert calendar.refresh().status == ConnectionStatus.NEEDS_ATTENTION
+    appointment = book(workspace, title="Booked while red")
+    run_jobs()
+    html = page(owner_client, appointment)
+    assert state(html) == "Waiting" and reason(html).startswith(
+        "Waiting for Google Calendar: Google Calendar no longer accepts hubwire's authorization")
+    assert "hx-trigger" not in card_tag(html)  # nothing moves until a reconnect: no point refreshing
