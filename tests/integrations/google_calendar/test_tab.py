@@ -159,8 +159,8 @@ def test_what_waits_or_failed_is_counted_in_words(calendar, owner_client, worksp
     book(workspace, title="New one")
     run_jobs()  # the push waits to try again
     html = " ".join(owner_client.get(TAB).content.decode().split())
-    assert ("1 appointment waiting to be sent; 1 that Google Calendar refused (each with its reason under Sync "
-            "below).") in html
+    assert ("1 appointment waiting to be sent; 1 appointment refused by Google Calendar (each with its reason and "
+            "Retry under Sync below).") in html
     assert ledger.row_for_appointment(sent).status == SyncStatus.SYNCED
 
 

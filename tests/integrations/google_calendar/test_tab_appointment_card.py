@@ -76,7 +76,8 @@ def test_waiting_then_in_google_calendar_with_its_event(calendar, owner_client, 
     run_jobs()
     html = page(owner_client, appointment)
     assert state(html) == "Waiting" and reason(html) == "Waiting to be sent to Google Calendar…"
-    assert f'hx-get="/integrations/google_calendar/appointments/{appointment.pk}/" hx-trigger="every 2s"' in card_tag(html)
+    refresh = f'hx-get="/integrations/google_calendar/appointments/{appointment.pk}/" hx-trigger="every 2s"'
+    assert refresh in card_tag(html)
 
     run_jobs(force=True)  # the push's next attempt
     html = card(owner_client, appointment, headers={"HX-Request": "true"})

@@ -39,17 +39,14 @@ class Waiting:
 
     waiting: int
     failed: int
-    waiting_reason: str  # why the oldest waiting one waits, when it is more than "about to be sent"
 
     @property
     def words(self) -> str:
         if not self.waiting and not self.failed:
             return "Every appointment is in step with Google Calendar."
-        parts = []
-        if self.waiting:
-            parts.append(f"{self.waiting} appointment{'s' if self.waiting != 1 else ''} waiting to be sent")
-        if self.failed:
-            parts.append(f"{self.failed} that Google Calendar refused (each with its reason under Sync below)")
+        parts = [f"{n} appointment{'s' if n != 1 else ''} {what}" for n, what in (
+            (self.waiting, "waiting to be sent"),
+            (self.failed, "refused by Google Calendar (each with its reason and Retry under Sync below)")) if n]
         return "; ".join(parts) + "."
 
 
@@ -76,11 +73,8 @@ def reading(workspace) -> bool:
 
 def waiting_of(workspace) -> Waiting:
     rows = ledger.rows(workspace)
-    pending = rows.filter(status=SyncStatus.PENDING)
-    oldest = pending.order_by("updated_at", "id").values_list("reason", flat=True).first() or ""
-    plain = {"", "Waiting to be sent to Google Calendar…", "Sending hubwire's changes to Google Calendar…"}
-    return Waiting(waiting=pending.count(), failed=rows.filter(status=SyncStatus.FAILED).count(),
-                   waiting_reason="" if oldest in plain else oldest)
+    return Waiting(waiting=rows.filter(status=SyncStatus.PENDING).count(),
+                   failed=rows.filter(status=SyncStatus.FAILED).count())
 
 
 def sync_context(workspace, connection: Connection | None = None) -> dict:
