@@ -130,9 +130,6 @@ def test_a_revoked_grant_shows_on_the_tab_and_sync_now_says_to_reconnect(calenda
     assert reads_queued(workspace) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug (start.start): on reconnecting, the push pass is queued only when queue_booked made new rows, "
-    "so an appointment that waited while the grant was revoked stays pending until something else changes"))
 def test_reconnecting_sends_what_waited_while_the_grant_was_revoked(calendar, owner_client, workspace, sandbox):
     sandbox.control("revoke", server="google")
     sandbox.control("expire", server="google")
@@ -247,9 +244,6 @@ def test_what_the_tab_promises_holds_google_granted_only_calendar_events(calenda
     assert calendar.refresh().scopes.split() == ["https://www.googleapis.com/auth/calendar.events"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug (watch.ensure): it writes back the whole CalendarConfig of the connection its pass loaded, so "
-    "choices saved between that load and the renewal (a few Google calls) are silently undone"))
 def test_choices_saved_while_a_worker_renews_the_watch_channel_are_kept(calendar, owner_client, workspace):
     config = calendar.config
     config.channel_expires_at = clock.now().isoformat()  # due for renewal

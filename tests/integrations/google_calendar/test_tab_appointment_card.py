@@ -111,10 +111,6 @@ def test_deleted_in_google_says_cancelled_in_google_calendar_with_why(calendar, 
     assert 'data-testid="gcal-event"' not in html
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug (apply.apply_known): the push notification of hubwire's own delete is read back as a deletion "
-    "made in Google, and _cancelled overwrites the row's reason with 'Deleted in Google Calendar, so the "
-    "appointment was cancelled.' although the appointment was cancelled in hubwire"))
 def test_cancelled_in_hubwire_says_its_event_was_deleted(calendar, owner_client, workspace):
     appointment = book(workspace)
     run_jobs()

@@ -85,7 +85,8 @@ def _apply_known(reading: Reading, row: SyncRecord, event: dict, *, from_series:
     if appointment is None:
         return  # the appointment was deleted in hubwire: the row goes with the next push
     if event.get("status") == "cancelled":
-        cancelled_in_google(reading, row, appointment)
+        if not row.synced.get("cancelled"):  # not hubwire's own delete coming back
+            cancelled_in_google(reading, row, appointment)
         return
     if row.version and row.version == event.get("etag") and row.status == SyncStatus.SYNCED:
         meet.follow_event(appointment, event)
@@ -120,12 +121,15 @@ def _apply_known(reading: Reading, row: SyncRecord, event: dict, *, from_series:
 
 
 def cancelled_in_google(reading: Reading, row: SyncRecord, appointment: Appointment) -> None:
+    """The event is gone in Google: the appointment is cancelled (unless hubwire cancelled it already,
+    in which case both sides simply agree)."""
     with transaction.atomic():
+        why = ""
         if appointment.status == AppointmentStatus.SCHEDULED:
             appointment_cancel(appointment=appointment, actor=ACTOR)
             reading.run.removed += 1
-        record_save(row, status=SyncStatus.SYNCED, synced={**row.synced, "cancelled": True},
-                    reason="Deleted in Google Calendar, so the appointment was cancelled.")
+            why = "Deleted in Google Calendar, so the appointment was cancelled."
+        record_save(row, status=SyncStatus.SYNCED, synced={**row.synced, "cancelled": True}, reason=why)
 
 
 def _record_conflict(appointment: Appointment, key: str, mine, theirs) -> None:

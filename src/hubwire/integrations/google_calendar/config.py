@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+from django.db import transaction
+
 from hubwire.integrations.models import Connection, ConnectionStatus
 
 KEY = "google_calendar"
@@ -44,6 +46,19 @@ def config_save(connection: Connection, config: CalendarConfig) -> None:
     """Store the choices (one UPDATE of details; nothing else on the row is touched)."""
     connection.details = {**(connection.details or {}), KEY: asdict(config)}
     Connection.objects.filter(pk=connection.pk).update(details=connection.details)
+
+
+def config_update(connection: Connection, **changes) -> CalendarConfig:
+    """Change only these fields, on the row as it is now (locked): a worker renewing the watch
+    channel never undoes choices the business saved meanwhile."""
+    with transaction.atomic():
+        locked = Connection.objects.select_for_update().only("details").get(pk=connection.pk)
+        config = config_of(locked)
+        for name, value in changes.items():
+            setattr(config, name, value)
+        config_save(locked, config)
+    connection.details = locked.details
+    return config
 
 
 def active_connection(workspace) -> Connection | None:

@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from hubwire.core import clock
 from hubwire.integrations.google_calendar.api import CalendarApi, setting
-from hubwire.integrations.google_calendar.config import config_of, config_save
+from hubwire.integrations.google_calendar.config import config_of, config_update
 from hubwire.integrations.inbound_urls import connection_inbound_url
 from hubwire.integrations.models import Connection
 
@@ -58,11 +58,10 @@ def ensure(connection: Connection, cal: CalendarApi) -> str:
     _remember(connection, channel_id, token)
     answer = cal.watch(channel_id=channel_id, address=connection_inbound_url(connection=connection), token=token,
                        ttl_seconds=ttl_seconds())
-    config = config_of(connection)
-    config.channel_id, config.channel_resource_id = channel_id, answer.get("resourceId", "")
-    config.channel_expires_at = datetime.fromtimestamp(int(answer["expiration"]) / 1000, tz=timezone.utc).isoformat() \
+    until = datetime.fromtimestamp(int(answer["expiration"]) / 1000, tz=timezone.utc).isoformat() \
         if answer.get("expiration") else ""
-    config_save(connection, config)
+    config_update(connection, channel_id=channel_id, channel_resource_id=answer.get("resourceId", ""),
+                  channel_expires_at=until)
     if old.channel_id and old.channel_resource_id:
         cal.stop(channel_id=old.channel_id, resource_id=old.channel_resource_id)
     return "renewed the watch channel" if old.channel_id else "started watching the calendar"
