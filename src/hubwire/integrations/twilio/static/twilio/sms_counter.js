@@ -3,7 +3,9 @@
 // integrations/twilio/segments.py step for step over the same table (static/twilio/gsm7.json, embedded
 // in the page by {% sms_counter_table %}), so the page shows the count hubwire records and bills;
 // tests/integrations/twilio/test_segments_browser.py holds the two to the same answers.
-// Markup: <textarea id="…" data-sms-counter> and, for it, templates/twilio/_sms_counter.html.
+// Markup: <textarea id="..." data-sms-counter> and, for it, templates/twilio/_sms_counter.html.
+// Written in ASCII (\u escapes for the few other characters) so that it reads the same whatever
+// charset the file is served with.
 (() => {
   if (window.hubwireSms) return;  // the include can arrive more than once (a tab swapped in again)
 
@@ -16,6 +18,7 @@
   let rules = null;
 
   const codePoint = (notation) => parseInt(notation.slice(2), 16);  // "U+201C" -> 0x201C
+  const DOT = " \u00B7 ";  // the middle dot between the summary's parts
   const plural = (count, noun) => `${count.toLocaleString("en-US")} ${noun}${count === 1 ? "" : "s"}`;
 
   function loadRules() {
@@ -113,8 +116,8 @@
   const tooLong = (text) => text.length > loadRules().table.body_limit;
 
   // The counter's line, word for word as SegmentCount.summary in segments.py.
-  const summary = (count) => `${plural(count.characters, "character")} · ${loadRules().table.encoding_labels[count.encoding]}`
-    + ` · ${plural(count.segments, "segment")} (${count.units_per_segment} per segment)`;
+  const summary = (count) => plural(count.characters, "character") + DOT + loadRules().table.encoding_labels[count.encoding]
+    + DOT + `${plural(count.segments, "segment")} (${count.units_per_segment} per segment)`;
 
   const hex = (char) => "U+" + char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
 
@@ -127,9 +130,9 @@
     glyph.textContent = character;
     const codes = [...character].filter((char) => !inGsm7(char));
     const names = codes.map((char) => rules.lookalikes.get(char)).filter(Boolean)
-      .map((entry) => `${entry.name}, can be ${entry.to ? `“${entry.to}”` : "left out"}`);
+      .map((entry) => `${entry.name}, can be ${entry.to ? `\u201C${entry.to}\u201D` : "left out"}`);
     const where = positions.slice(0, POSITIONS_SHOWN).map((position) => position + 1).join(", ")
-      + (positions.length > POSITIONS_SHOWN ? ", …" : "");
+      + (positions.length > POSITIONS_SHOWN ? ", \u2026" : "");
     item.append(glyph, ` ${codes.map(hex).join(" ")}${names.length ? ` (${names.join("; ")})` : ""}`
       + ` at character${positions.length === 1 ? "" : "s"} ${where}`);
     return item;
