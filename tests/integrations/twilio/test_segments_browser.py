@@ -42,8 +42,8 @@ def composer(page, live_server):
     """A page on the live server's origin holding the include, so its script and table come from there."""
     script = page.goto(f"{live_server.url}/static/twilio/sms_counter.js")
     assert script.status == 200
-    page.set_content(f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SMS</title></head><body><form>{composer_page()}'
-                     f'</form></body></html>')
+    page.set_content('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SMS</title></head>'
+                     f'<body><form>{composer_page()}</form></body></html>')
     page.wait_for_function("window.hubwireSms !== undefined")
     return page
 
@@ -55,8 +55,8 @@ def what_the_page_should_show(text: str) -> dict:
         groups.setdefault(forcing.character, []).append(forcing.position)
     return {
         "value": text,
-        "data": {"smsCounterFor": "id_body", "testid": "sms-counter", "characters": str(count.characters), "encoding": count.encoding,
-                 "units": str(count.units), "segments": str(count.segments),
+        "data": {"smsCounterFor": "id_body", "testid": "sms-counter", "characters": str(count.characters),
+                 "encoding": count.encoding, "units": str(count.units), "segments": str(count.segments),
                  "unitsPerSegment": str(count.units_per_segment), "unitsLeft": str(count.units_left),
                  "tooLong": "true" if too_long(text) else "false"},
         "summary": count.summary,
@@ -115,6 +115,10 @@ def test_the_forcing_characters_are_pointed_out_and_replace_lookalikes_fixes_the
     assert composer.locator("[data-sms-forced] li").all_inner_texts() == [f"{GRIN} U+1F600 at character 32"]
     assert not composer.get_by_role("button", name="Replace look-alikes").is_visible()  # nothing left to replace
     assert composer.evaluate("document.activeElement.id") == "id_body"  # back to typing
+
+    composer.fill("#id_body", "абвгдеёжзий")  # 11 distinct letters: 8 listed, then how many more
+    assert forced.locator("li").all_inner_texts()[-1] == "and 3 other characters"
+    assert forced.locator("li").count() == 9
 
     composer.fill("#id_body", "Thanks!")
     assert not forced.is_visible()

@@ -142,7 +142,10 @@ def _in_gsm7(code_point: str) -> bool:
 
 def _characters(text: str) -> list[str]:
     """The text cut into characters as a person sees them, by the table's `joiners` (a subset of
-    Unicode's grapheme rules that sms_counter.js runs the same way)."""
+    Unicode's grapheme rules that sms_counter.js runs the same way). Combining marks are Unicode
+    category M in each runtime's own Unicode data (Python 3.12 has 15.0; a browser may be newer), so a
+    mark assigned since could be joined on one side only: that moves the character count alone,
+    never the encoding, units or segments."""
     characters: list[str] = []
     for code_point in text:
         if characters and _joins(characters[-1], code_point):
