@@ -6,8 +6,6 @@ refused with Google's reason and Retry; the sync panel names a refused one and r
 from datetime import datetime
 from html import unescape
 
-import pytest
-
 from hubwire.crm.models import Appointment, AppointmentStatus
 from hubwire.crm.services.scheduling import appointment_cancel
 from hubwire.integrations.google_calendar import ledger

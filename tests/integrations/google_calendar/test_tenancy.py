@@ -4,13 +4,13 @@ only owners and admins may do; another workspace's owner, a 404 for this workspa
 nothing of this workspace changed or read by anything they send."""
 
 import pytest
-from django.urls import reverse
 
 from hubwire.core.models import AuditEntry
 from hubwire.integrations.google_calendar import urls as calendar_urls
 from hubwire.integrations.models import Connection
 from hubwire.sync.models import SyncPass, SyncRecord
 from tests.conftest import SANDBOX_DB, logged_in
+from tests.integrations.provider_routes import routes as provider_routes
 from tests.integrations.google_calendar.conftest import book
 from tests.integrations.meetings import run_jobs
 
@@ -36,13 +36,7 @@ def things(calendar, workspace):
 
 
 def routes(things) -> list[tuple[str, str, bool]]:
-    """(name, url, names an object) for every route in google_calendar/urls.py."""
-    found = []
-    for pattern in calendar_urls.urlpatterns:
-        parameters = list(pattern.pattern.converters)
-        kwargs = {name: OBJECT_PARAMETERS[name](things) for name in parameters}
-        found.append((pattern.name, reverse(f"integrations:{pattern.name}", kwargs=kwargs), bool(parameters)))
-    return found
+    return provider_routes(calendar_urls, OBJECT_PARAMETERS, things)
 
 
 def snapshot(workspace) -> dict:

@@ -4,13 +4,13 @@ anything that changes something; another workspace's owner, a 404 for this works
 nothing of this workspace changed by anything they send."""
 
 import pytest
-from django.urls import reverse
 
 from hubwire.core.models import AuditEntry
 from hubwire.integrations.models import Connection
 from hubwire.integrations.quickbooks import urls as quickbooks_urls
 from hubwire.sync.models import Schedule, SyncRecord
 from tests.conftest import SANDBOX_DB, logged_in
+from tests.integrations.provider_routes import routes as provider_routes
 from tests.factories import crm_objects
 
 pytestmark = SANDBOX_DB
@@ -50,13 +50,7 @@ def things(workspace):
 
 
 def routes(things) -> list[tuple[str, str, bool]]:
-    """(name, url, names an object) for every route in quickbooks/urls.py."""
-    found = []
-    for pattern in quickbooks_urls.urlpatterns:
-        parameters = list(pattern.pattern.converters)
-        kwargs = {name: OBJECT_PARAMETERS[name](things) for name in parameters}
-        found.append((pattern.name, reverse(f"integrations:{pattern.name}", kwargs=kwargs), bool(parameters)))
-    return found
+    return provider_routes(quickbooks_urls, OBJECT_PARAMETERS, things)
 
 
 def snapshot(workspace) -> dict:

@@ -8,9 +8,8 @@
 from __future__ import annotations
 
 from hubwire.integrations.google_calendar import pull, watch
-from hubwire.integrations.google_calendar.api import calendar_api, setting
+from hubwire.integrations.google_calendar.api import setting
 from hubwire.integrations.google_calendar.config import active_connection
-from hubwire.integrations.http import ProviderError
 from hubwire.integrations.tokens import NeedsReconnect
 from hubwire.sync.models import Trigger
 from hubwire.sync.registry import schedule_handler
@@ -32,12 +31,9 @@ def safety(schedule) -> str:
     if connection is None:
         return "Nothing to do while Google Calendar is not connected."
     try:
-        with calendar_api(connection) as cal:
-            watching = watch.ensure(connection, cal)
+        watching = watch.keep_open(connection)
     except NeedsReconnect as exc:
         return f"Google Calendar needs reconnecting: {exc}"
-    except ProviderError as exc:
-        watching = f"could not renew the watch channel ({exc}); the read below still runs"
     pull.queue(schedule.workspace, trigger=Trigger.SCHEDULE)
     return f"{watching}; queued a read of the calendar's changes"
 

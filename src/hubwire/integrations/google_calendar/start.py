@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from hubwire.crm.models import Appointment, AppointmentStatus
 from hubwire.integrations.google_calendar import ledger, pull, push, watch
-from hubwire.integrations.google_calendar.api import calendar_api
 from hubwire.integrations.google_calendar.config import KEY, active_connection
 from hubwire.integrations.google_calendar.window import window_now
 from hubwire.integrations.tokens import NeedsReconnect
@@ -30,8 +29,7 @@ def start(sync_pass) -> str:
     if connection is None:
         return "Google Calendar is not connected."
     try:
-        with calendar_api(connection) as cal:
-            watching = watch.ensure(connection, cal)
+        watching = watch.keep_open(connection)
     except NeedsReconnect as exc:
         return f"waiting: {exc}"
     queued = queue_booked(workspace, trigger=sync_pass.trigger)

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from hubwire.core import clock
-from hubwire.integrations.google_calendar.api import CalendarApi, setting
+from hubwire.integrations.google_calendar.api import CalendarApi, calendar_api, setting
+from hubwire.integrations.http import ProviderError
 from hubwire.integrations.google_calendar.config import config_of, config_update
 from hubwire.integrations.inbound_urls import connection_inbound_url
 from hubwire.integrations.models import Connection
@@ -65,6 +66,16 @@ def ensure(connection: Connection, cal: CalendarApi) -> str:
     if old.channel_id and old.channel_resource_id:
         cal.stop(channel_id=old.channel_id, resource_id=old.channel_resource_id)
     return "renewed the watch channel" if old.channel_id else "started watching the calendar"
+
+
+def keep_open(connection: Connection) -> str:
+    """Open or renew the channel (connecting, the safety pass); words for what happened. A Google that
+    does not answer is said, not raised: the read that follows still runs. NeedsReconnect goes up."""
+    try:
+        with calendar_api(connection) as cal:
+            return ensure(connection, cal)
+    except ProviderError as exc:
+        return f"could not open the watch channel ({exc}); the read below still runs"
 
 
 def stop(connection: Connection, cal: CalendarApi) -> None:
