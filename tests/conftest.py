@@ -214,7 +214,10 @@ class Sandbox:
     def control(self, action: str, **data) -> dict:
         import httpx
 
-        response = httpx.post(f"{self.base_url}/sandbox/_control/{action}/", json=data, timeout=10)
+        from hubwire.core.tls import tls_context
+
+        response = httpx.post(f"{self.base_url}/sandbox/_control/{action}/", json=data, timeout=10,
+                              verify=tls_context())
         response.raise_for_status()
         return response.json()
 

@@ -22,6 +22,7 @@ import httpx
 from django.conf import settings
 
 from hubwire.core.redaction import scrub
+from hubwire.core.tls import tls_context
 from hubwire.core.retry_after import retry_after_seconds
 from hubwire.integrations import ratelimit
 
@@ -80,7 +81,7 @@ class ProviderTransport(httpx.BaseTransport):
                  inner: httpx.BaseTransport | None = None, sleep=time.sleep):
         self.label, self.bucket, self.rate_limit = label, bucket, rate_limit
         self.policy = policy or RetryPolicy()
-        self.inner = inner or httpx.HTTPTransport()
+        self.inner = inner or httpx.HTTPTransport(verify=tls_context())
         self.sleep = sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

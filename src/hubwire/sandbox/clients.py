@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 
+from hubwire.core.tls import tls_context
+
 _CLIENT = re.compile(r"sandbox-([a-z0-9_]+)")
 
 
@@ -49,7 +51,7 @@ def post_event(url: str, body: bytes, headers: dict, note: str):
 
     path = urlsplit(url).path
     try:
-        response = httpx.post(url, content=body, headers=headers, timeout=10)
+        response = httpx.post(url, content=body, headers=headers, timeout=10, verify=tls_context())
     except httpx.HTTPError as exc:
         Call.objects.create(host="hubwire", method="POST", path=path, status=0, note=f"{note}: {type(exc).__name__}"[:100])
         return None
