@@ -133,7 +133,9 @@ def _row(message: Message) -> dict:
     return {"sid": message.sid, "direction": message.direction, "inbound": message.direction == "inbound",
             "body": message.body, "status": message.status, "error_code": message.error_code,
             "error": wire.DELIVERY_ERRORS.get(message.error_code, ""), "segments": message.segments,
-            "number": message.to if message.direction == "inbound" else message.from_number,
+            # Through a Service, the sender is Twilio's choice once the message leaves `accepted`.
+            "number": message.to if message.direction == "inbound" else
+            ("" if message.status == "accepted" else message.from_number),
             "service": message.service.friendly_name if message.service else "",
             "when": message.date_sent or message.date_created, "due": message.next_step_at}
 
