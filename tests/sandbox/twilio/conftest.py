@@ -79,6 +79,18 @@ def text_in(sandbox, body: str, *, to: str = BARE, person: str = PERSON) -> dict
     return sandbox.control("twilio-inbound", **{"from": person, "to": to, "body": body})
 
 
+def number_sid(api, number: str) -> str:
+    listed = api.get("/IncomingPhoneNumbers.json", params={"PhoneNumber": number}).json()
+    return listed["incoming_phone_numbers"][0]["sid"]
+
+
+def point(api, number: str, url: str, method: str = "POST") -> None:
+    """Set where the account's `number` sends its inbound texts, as hubwire may."""
+    response = api.post(f"/IncomingPhoneNumbers/{number_sid(api, number)}.json",
+                        data={"SmsUrl": url, "SmsMethod": method})
+    assert response.status_code == 200, response.text
+
+
 def form_of(received) -> dict:
     return dict(parse_qsl(received.body.decode(), keep_blank_values=True))
 

@@ -15,8 +15,8 @@ from hubwire.sandbox.models import Call
 from hubwire.sandbox.twilio import ACCOUNT_SID, AUTH_TOKEN
 from hubwire.sandbox.twilio.models import Message
 from tests.conftest import SANDBOX_DB
-from tests.sandbox.twilio.conftest import (BARE, PERSON, POOLED, SERVICE_SID, advance, form_of, signed_by_twilio,
-                                           text_in)
+from tests.sandbox.twilio.conftest import (BARE, PERSON, POOLED, SERVICE_SID, advance, form_of, point,
+                                           signed_by_twilio, text_in)
 from tests.sandbox.twilio.schema import validate_list, validate_message
 from tests.webhooks.receiver import Answer
 
@@ -26,20 +26,12 @@ WEBHOOK_PARAMS = {"MessageSid", "SmsSid", "SmsMessageSid", "AccountSid", "From",
                   "ToCountry", "ToState", "ToCity", "ToZip"}
 
 
-def number_sid(api, number: str) -> str:
-    return api.get("/IncomingPhoneNumbers.json", params={"PhoneNumber": number}).json()["incoming_phone_numbers"][0]["sid"]
-
-
-def point(api, number: str, url: str, method: str = "POST") -> None:
-    response = api.post(f"/IncomingPhoneNumbers/{number_sid(api, number)}.json", data={"SmsUrl": url, "SmsMethod": method})
-    assert response.status_code == 200, response.text
-
-
 def test_a_text_is_stored_and_posted_signed_to_the_numbers_sms_url(sandbox, api, receiver):
     url = receiver.url("/sms?connection=abc")
     point(api, BARE, url)
     stored = validate_message(text_in(sandbox, "Running 5 minutes late 🙏"))
-    assert (stored["direction"], stored["status"], stored["from"], stored["to"]) == ("inbound", "received", PERSON, BARE)
+    assert (stored["direction"], stored["status"]) == ("inbound", "received")
+    assert (stored["from"], stored["to"]) == (PERSON, BARE)
     assert stored["date_sent"] == "Mon, 03 Mar 2031 09:00:00 +0000" and stored["num_segments"] == "1"
 
     [posted] = receiver.to("/sms?connection=abc")

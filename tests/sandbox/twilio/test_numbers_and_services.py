@@ -30,8 +30,8 @@ def test_the_account_has_three_sms_numbers_listed_with_twilios_fields(api, sdk):
     assert (first["sms_url"], first["sms_method"], first["friendly_name"]) == ("", "POST", "(202) 555-0101")
     assert first["date_created"] == "Mon, 03 Mar 2031 09:00:00 +0000"
     assert first["uri"] == f"/2010-04-01/Accounts/{ACCOUNT_SID}/IncomingPhoneNumbers/{first['sid']}.json"
-    assert (listed["page"], listed["page_size"], listed["next_page_uri"], listed["start"], listed["end"]) == (0, 50, None,
-                                                                                                             0, 2)
+    paging = (listed["page"], listed["page_size"], listed["next_page_uri"], listed["start"], listed["end"])
+    assert paging == (0, 50, None, 0, 2)
     assert api.get(first["uri"].split(ACCOUNT_SID, 1)[1]).json() == first
 
     by_sdk = sdk.incoming_phone_numbers.list(page_size=2)  # two pages
@@ -100,7 +100,8 @@ def test_hubwire_may_set_the_services_inbound_url(messaging, sdk):
 
 
 @pytest.mark.parametrize("data", [{"InboundRequestUrl": "not a url"}, {"InboundMethod": "PATCH"},
-                                  {"StickySender": "maybe"}, {"FriendlyName": ""}, {"StatusCallback": "ftp://x.example/"}])
+                                  {"StickySender": "maybe"}, {"FriendlyName": ""},
+                                  {"StatusCallback": "ftp://x.example/"}])
 def test_a_bad_update_of_the_service_is_a_400_and_changes_nothing(messaging, data):
     before = messaging.get(f"/Services/{SERVICE_SID}").json()
     response = messaging.post(f"/Services/{SERVICE_SID}", data=data)

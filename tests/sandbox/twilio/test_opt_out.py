@@ -8,7 +8,7 @@ import pytest
 from hubwire.sandbox.twilio.models import Message, OptOut
 from tests.conftest import SANDBOX_DB
 from tests.sandbox.twilio.conftest import (BARE, PERSON, POOLED, POOLED_TOO, SERVICE_SID, assert_twilio_error,
-                                           form_of, send, text_in)
+                                           form_of, point, send, text_in)
 
 pytestmark = SANDBOX_DB
 OPT_OUT = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"]
@@ -30,7 +30,7 @@ def auto_replies(number: str = BARE) -> list[str]:
 
 @pytest.mark.parametrize("keyword", [case for word in OPT_OUT for case in cases(word)])
 def test_each_opt_out_keyword_in_any_case_blocks_the_pair_and_is_still_forwarded(sandbox, api, receiver, keyword):
-    api.post(f"/IncomingPhoneNumbers/{number_sid(api, BARE)}.json", data={"SmsUrl": receiver.url("/inbound")})
+    point(api, BARE, receiver.url("/inbound"))
     text_in(sandbox, keyword)
     refused(api, From=BARE)
     assert [form_of(r)["Body"] for r in receiver.to("/inbound")] == [keyword]  # the app still hears it
@@ -78,8 +78,3 @@ def test_the_auto_reply_leaves_from_the_number_like_any_message(sandbox, api):
     text_in(sandbox, "STOP")
     reply = api.get("/Messages.json", params={"From": BARE}).json()["messages"][0]
     assert (reply["direction"], reply["to"], reply["status"]) == ("outbound-reply", PERSON, "queued")
-
-
-def number_sid(api, number: str) -> str:
-    listed = api.get("/IncomingPhoneNumbers.json", params={"PhoneNumber": number}).json()
-    return listed["incoming_phone_numbers"][0]["sid"]

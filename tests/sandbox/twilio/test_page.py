@@ -10,7 +10,7 @@ from django.test import Client
 
 from hubwire.sandbox.twilio.models import FailureRule, Message
 from tests.conftest import SANDBOX_DB
-from tests.sandbox.twilio.conftest import BARE, PERSON, POOLED, SERVICE_SID, form_of, send, statuses
+from tests.sandbox.twilio.conftest import BARE, PERSON, POOLED, SERVICE_SID, form_of, point, send, statuses
 
 pytestmark = SANDBOX_DB
 
@@ -45,8 +45,7 @@ def test_the_card_shows_the_numbers_and_a_phone_per_number_texted(browser, api, 
 
 
 def test_a_reply_typed_on_the_phone_is_an_inbound_text_posted_to_the_number(browser, api, receiver):
-    number = api.get("/IncomingPhoneNumbers.json", params={"PhoneNumber": BARE}).json()["incoming_phone_numbers"][0]
-    api.post(f"/IncomingPhoneNumbers/{number['sid']}.json", data={"SmsUrl": receiver.url("/in")})
+    point(api, BARE, receiver.url("/in"))
     send(api, To=PERSON, From=BARE, Body="Can you make 10:00?")
     answer = browser.post("/sandbox/_twilio/text/", {"phone": PERSON, "to": BARE, "body": "Yes, see you then"})
     assert answer.status_code == 302 and answer["Location"].endswith("#twilio-phone-14155550123")

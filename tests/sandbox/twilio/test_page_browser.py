@@ -4,15 +4,14 @@
 from playwright.sync_api import expect
 
 from tests.conftest import SANDBOX_DB
-from tests.sandbox.twilio.conftest import BARE, PERSON, form_of, send, signed_by_twilio
+from tests.sandbox.twilio.conftest import BARE, PERSON, form_of, point, send, signed_by_twilio
 
 pytestmark = SANDBOX_DB
 
 
 def test_a_person_reads_a_text_replies_and_opts_out_on_the_phone(page, sandbox, api, receiver):
     url = receiver.url("/sms")
-    number = api.get("/IncomingPhoneNumbers.json", params={"PhoneNumber": BARE}).json()["incoming_phone_numbers"][0]
-    api.post(f"/IncomingPhoneNumbers/{number['sid']}.json", data={"SmsUrl": url})
+    point(api, BARE, url)
     send(api, To=PERSON, From=BARE, Body="Reminder: your appointment is tomorrow at 10:00.")
 
     page.goto(f"{sandbox.base_url}/sandbox/")

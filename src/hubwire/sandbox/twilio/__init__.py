@@ -10,4 +10,5 @@ signing.py); opt-out keywords and the blocklist (optout.py); a person texting on
 Its tables are its own (models.py, app label sandbox_twilio), so its routes and hooks are registered
 from apps.py once Django's models are loaded, not on import."""
 
-from hubwire.sandbox.twilio.credentials import ACCOUNT_SID, AUTH_TOKEN  # noqa: F401  (the sandbox account, for tests and the page)
+# The sandbox account, for tests and the page.
+from hubwire.sandbox.twilio.credentials import ACCOUNT_SID, AUTH_TOKEN  # noqa: F401

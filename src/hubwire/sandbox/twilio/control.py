@@ -39,7 +39,8 @@ def advance_hook(data):
 @control_action("twilio-inbound")
 def inbound_hook(data):
     """{"from": the person's number, "to": one of the account's numbers, "body"}: the person texts it."""
-    return resource(inbound.receive(from_=str(data["from"]).strip(), to=str(data["to"]).strip(), body=str(data["body"])))
+    received = inbound.receive(from_=str(data["from"]).strip(), to=str(data["to"]).strip(), body=str(data["body"]))
+    return resource(received)
 
 
 def fail_next(*, to: str, status: str, error_code: int, count: int = 1) -> FailureRule:

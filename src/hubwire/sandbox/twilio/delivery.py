@@ -101,7 +101,8 @@ def post_form(url: str, method: str, params: dict[str, str], note: str) -> httpx
     try:
         response = httpx.get(url, headers=headers, timeout=WEBHOOK_TIMEOUT)
     except httpx.HTTPError as exc:
-        Call.objects.create(host="hubwire", method="GET", path=path, status=0, note=f"{note}: {type(exc).__name__}"[:100])
+        Call.objects.create(host="hubwire", method="GET", path=path, status=0,
+                            note=f"{note}: {type(exc).__name__}"[:100])
         return None
     Call.objects.create(host="hubwire", method="GET", path=path, status=response.status_code, note=note[:100])
     return response

@@ -75,7 +75,8 @@ class OptOut(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["account_sid", "scope", "recipient"], name="twilio_opt_out_once")]
+        constraints = [models.UniqueConstraint(fields=["account_sid", "scope", "recipient"],
+                                               name="twilio_opt_out_once")]
 
 
 class FailureRule(models.Model):

@@ -7,14 +7,9 @@ IncomingPhoneNumber resource's, as twilio-python reads them; the ones the sandbo
 
 from django.http import JsonResponse
 
-from hubwire.sandbox import clock
 from hubwire.sandbox.routes import route
 from hubwire.sandbox.twilio import paging, wire
 from hubwire.sandbox.twilio.models import PhoneNumber
-from hubwire.sandbox.twilio.wire import TwilioError
-
-FRIENDLY_NAME_LIMIT = 64  # [U] Twilio's limit on a friendly name
-
 
 def uri(number: PhoneNumber, tail: str = ".json") -> str:
     return f"/2010-04-01/Accounts/{number.account_sid}/IncomingPhoneNumbers/{number.sid}{tail}"
@@ -56,21 +51,12 @@ def update(number: PhoneNumber, form) -> PhoneNumber:
     """SmsUrl ("" clears it), SmsMethod and FriendlyName; any other parameter is left as it is."""
     changes = {}
     if (url := form.get("SmsUrl")) is not None:
-        if url.strip() and not wire.is_callback_url(url.strip()):
-            raise TwilioError(21502, f"SmsUrl is not a valid URL: {url!r}", field="SmsUrl")
-        changes["sms_url"] = url.strip()
+        changes["sms_url"] = wire.webhook_url(url, "SmsUrl")
     if (chosen := form.get("SmsMethod")) is not None:
         changes["sms_method"] = wire.method(chosen, "SmsMethod")
     if (name := form.get("FriendlyName")) is not None:
-        if len(name) > FRIENDLY_NAME_LIMIT:
-            raise TwilioError(20001, f"FriendlyName is longer than {FRIENDLY_NAME_LIMIT} characters",
-                              field="FriendlyName")
-        changes["friendly_name"] = name
-    for field, value in changes.items():
-        setattr(number, field, value)
-    number.date_updated = clock.now()
-    number.save()
-    return number
+        changes["friendly_name"] = wire.friendly_name(name)
+    return wire.save_changes(number, changes)
 
 
 @route(wire.API_HOST, "GET POST", wire.ACCOUNT_PATH + r"/IncomingPhoneNumbers/(?P<number_sid>PN[0-9a-fA-F]{32})\.json")

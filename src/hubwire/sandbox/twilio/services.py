@@ -7,12 +7,9 @@ does not play carrying Twilio's defaults."""
 
 from django.http import JsonResponse
 
-from hubwire.sandbox import clock
 from hubwire.sandbox.routes import route
 from hubwire.sandbox.twilio import paging, queue, wire
 from hubwire.sandbox.twilio.models import PhoneNumber, Service
-from hubwire.sandbox.twilio.numbers import FRIENDLY_NAME_LIMIT
-from hubwire.sandbox.twilio.wire import TwilioError
 
 BASE = f"https://{wire.MESSAGING_HOST}/v1"
 SERVICE_PATH = r"/v1/Services/(?P<service_sid>MG[0-9a-fA-F]{32})"
@@ -67,23 +64,16 @@ def update(service: Service, form) -> Service:
     changes = {}
     for name, field in (("InboundRequestUrl", "inbound_request_url"), ("StatusCallback", "status_callback")):
         if (given := form.get(name)) is not None:
-            if given.strip() and not wire.is_callback_url(given.strip()):
-                raise TwilioError(21502, f"{name} is not a valid URL: {given!r}", field=name)
-            changes[field] = given.strip()
+            changes[field] = wire.webhook_url(given, name)
     if (chosen := form.get("InboundMethod")) is not None:
         changes["inbound_method"] = wire.method(chosen, "InboundMethod")
-    for name, field in (("StickySender", "sticky_sender"), ("UseInboundWebhookOnNumber", "use_inbound_webhook_on_number")):
+    for name, field in (("StickySender", "sticky_sender"),
+                        ("UseInboundWebhookOnNumber", "use_inbound_webhook_on_number")):
         if (given := form.get(name)) is not None:
             changes[field] = wire.flag(given, name)
     if (name := form.get("FriendlyName")) is not None:
-        if not name.strip() or len(name) > FRIENDLY_NAME_LIMIT:
-            raise TwilioError(20001, f"FriendlyName must be 1 to {FRIENDLY_NAME_LIMIT} characters", field="FriendlyName")
-        changes["friendly_name"] = name
-    for field, value in changes.items():
-        setattr(service, field, value)
-    service.date_updated = clock.now()
-    service.save()
-    return service
+        changes["friendly_name"] = wire.friendly_name(name)
+    return wire.save_changes(service, changes)
 
 
 @route(wire.MESSAGING_HOST, "GET POST", SERVICE_PATH)

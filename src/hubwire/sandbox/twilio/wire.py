@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 from django.http import JsonResponse
 
+from hubwire.sandbox import clock
 from hubwire.sandbox.routes import ERROR_SHAPES
 from hubwire.sandbox.twilio import account
 
@@ -25,6 +26,7 @@ API_VERSION = "2010-04-01"
 ACCOUNT_PATH = r"/2010-04-01/Accounts/(?P<sid>AC[0-9a-fA-F]{32})"  # a route's prefix under the account
 BODY_LIMIT = 1600  # "Body (≤ 1600 chars)" (providers.md §6.1)
 URL_LIMIT = 4000  # twilio.com/docs/api/errors/21609: "the URL exceeds the 4000-character limit"
+FRIENDLY_NAME_LIMIT = 64  # [U] Twilio's limit on a friendly name
 
 # Test credentials' magic numbers (providers.md §6.1, twilio.com/docs/iam/test-credentials), played by
 # the sandbox account itself so that hubwire's handling of each refusal can be tried with it.
@@ -169,6 +171,29 @@ def is_callback_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname) and "_" not in parts.hostname
+
+
+def webhook_url(value: str, field: str) -> str:
+    """An SmsUrl, InboundRequestUrl or StatusCallback a resource is updated with ("" clears it)."""
+    url = value.strip()
+    if url and not is_callback_url(url):
+        raise TwilioError(21502, f"{field} is not a valid URL: {value!r}", field=field)
+    return url
+
+
+def friendly_name(value: str) -> str:
+    if not value.strip() or len(value) > FRIENDLY_NAME_LIMIT:
+        raise TwilioError(20001, f"FriendlyName must be 1 to {FRIENDLY_NAME_LIMIT} characters", field="FriendlyName")
+    return value
+
+
+def save_changes(row, changes: dict):
+    """Write an update's checked changes (nothing is written unless every parameter was good)."""
+    for field, value in changes.items():
+        setattr(row, field, value)
+    row.date_updated = clock.now()
+    row.save()
+    return row
 
 
 def method(value: str, field: str) -> str:
