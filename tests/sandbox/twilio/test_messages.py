@@ -160,13 +160,17 @@ def test_the_list_filters_by_to_from_and_the_day_sent(sandbox, api):
     assert sids(**{"DateSent>": "2031-03-04"}) == [late["sid"], other["sid"]]
     assert sids(**{"DateSent<": "2031-03-03"}) == [early["sid"]]
     assert sids(To=PERSON, **{"DateSent>": "2031-03-04"}) == [late["sid"]]
+    assert sids(**{"DateSent<": "Tue, 04 Mar 2031 00:00:00 +0000"}) == [early["sid"]]  # an instant, RFC 2822
+    assert sids(**{"DateSent>": "2031-03-04T09:00:00Z"}) == [late["sid"], other["sid"]]  # an instant, ISO 8601
+    assert sids(DateSent="9999-12-31") == [] and sids(**{"DateSent<": "0001-01-01"}) == []
     paged = api.get("/Messages.json", params={"To": PERSON, "PageSize": 1}).json()
     path = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
     assert paged["next_page_uri"].startswith(f"{path}?To=%2B14155550123&PageSize=1&Page=1&PageToken=PA")
 
 
 @pytest.mark.parametrize("params", [{"PageSize": "0"}, {"PageSize": "1001"}, {"PageSize": "ten"}, {"Page": "-1"},
-                                    {"PageToken": "PAnot-a-message"}, {"PageToken": "XX"}, {"DateSent": "yesterday"}])
+                                    {"PageToken": "PAnot-a-message"}, {"PageToken": "XX"}, {"DateSent": "yesterday"},
+                                    {"DateSent": "2031-02-30"}])
 def test_bad_paging_or_filter_values_are_a_400_naming_them(api, params):
     body = assert_twilio_error(api.get("/Messages.json", params=params), 400, 20001)
     assert next(iter(params)) in body["message"]

@@ -53,7 +53,8 @@ def test_hubwire_may_point_a_numbers_inbound_texts_at_itself(api, sdk):
 
 @pytest.mark.parametrize("data", [{"SmsUrl": "crm.example.com/in"}, {"SmsUrl": "javascript:alert(1)"},
                                   {"SmsMethod": "PUT"}, {"FriendlyName": "x" * 65},
-                                  {"SmsUrl": "https://ok.example/in", "SmsMethod": "DELETE"}])
+                                  {"SmsUrl": "https://ok.example/in", "SmsMethod": "DELETE"},
+                                  {"FriendlyName": "front desk\x00"}])
 def test_a_bad_update_of_a_number_is_a_400_and_changes_nothing(api, data):
     sid = api.get("/IncomingPhoneNumbers.json").json()["incoming_phone_numbers"][0]["sid"]
     before = api.get(f"/IncomingPhoneNumbers/{sid}.json").json()
@@ -101,7 +102,7 @@ def test_hubwire_may_set_the_services_inbound_url(messaging, sdk):
 
 @pytest.mark.parametrize("data", [{"InboundRequestUrl": "not a url"}, {"InboundMethod": "PATCH"},
                                   {"StickySender": "maybe"}, {"FriendlyName": ""},
-                                  {"StatusCallback": "ftp://x.example/"}])
+                                  {"StatusCallback": "ftp://x.example/"}, {"InboundRequestUrl": "https://a.example/\x00"}])
 def test_a_bad_update_of_the_service_is_a_400_and_changes_nothing(messaging, data):
     before = messaging.get(f"/Services/{SERVICE_SID}").json()
     response = messaging.post(f"/Services/{SERVICE_SID}", data=data)

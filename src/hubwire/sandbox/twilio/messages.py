@@ -11,7 +11,7 @@ Service 21606, a Service without numbers 21704), the body (missing 21602, over 1
 number). Both From and MessagingServiceSid may be given: the spec lets a Service send from a chosen
 number of its pool."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from django.db.models import Q
@@ -23,7 +23,8 @@ from hubwire.sandbox.twilio import delivery, optout, paging, queue, segments, wi
 from hubwire.sandbox.twilio.models import Message, PhoneNumber, Service
 from hubwire.sandbox.twilio.wire import TwilioError
 
-DATE_FILTERS = {"DateSent": "on", "DateSent<": "on or before", "DateSent>": "on or after"}
+# DateSent: sent on the day; DateSent<: on or before it; DateSent>: on or after it (the spec's words).
+DATE_FILTERS = {"DateSent": "exact", "DateSent<": "lte", "DateSent>": "gte"}
 FILTERS = ("To", "From", *DATE_FILTERS)
 
 
@@ -125,7 +126,7 @@ def _body(form) -> tuple[str, int]:
 
 
 def create(request, account_sid: str) -> JsonResponse:
-    form = wire.checked_form(request)
+    form = request.POST
     to = _recipient(form)
     sender, from_, service = _sender(form, account_sid)
     body, num_media = _body(form)
@@ -171,19 +172,12 @@ def _filtered(request, account_sid: str):
         rows = rows.filter(to=request.GET["To"])
     if request.GET.get("From"):
         rows = rows.filter(from_number=request.GET["From"])
-    for name, meaning in DATE_FILTERS.items():
-        if not request.GET.get(name):
-            continue
-        moment = _moment(name, request.GET[name])
-        day = not isinstance(moment, datetime)
-        low = datetime.combine(moment, datetime.min.time(), timezone.utc) if day else moment
-        high = low + timedelta(days=1) if day else moment
-        if meaning == "on":
-            rows = rows.filter(date_sent__gte=low, date_sent__lt=high) if day else rows.filter(date_sent=moment)
-        elif meaning == "on or before":
-            rows = rows.filter(date_sent__lt=high) if day else rows.filter(date_sent__lte=moment)
-        else:
-            rows = rows.filter(date_sent__gte=low)
+    for name, lookup in DATE_FILTERS.items():
+        if request.GET.get(name):
+            moment = _moment(name, request.GET[name])
+            # A day compares with the UTC day a message was sent on, an instant with the instant.
+            field = "date_sent" if isinstance(moment, datetime) else "date_sent__date"
+            rows = rows.filter(**{f"{field}__{lookup}": moment})
     return rows.order_by("-date_created", "-id")
 
 

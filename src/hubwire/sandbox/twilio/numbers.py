@@ -66,5 +66,5 @@ def incoming_phone_number(request, account_sid: str, number_sid: str):
     if number is None:
         raise wire.not_found(request)
     if request.method == "POST":
-        number = update(number, wire.checked_form(request))
+        number = update(number, request.POST)
     return JsonResponse(resource(number))

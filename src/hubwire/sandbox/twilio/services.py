@@ -81,7 +81,7 @@ def update(service: Service, form) -> Service:
 def service(request, account_sid: str, service_sid: str):
     found = _service(request, account_sid, service_sid)
     if request.method == "POST":
-        found = update(found, wire.checked_form(request))
+        found = update(found, request.POST)
     return JsonResponse(resource(found))
 
 

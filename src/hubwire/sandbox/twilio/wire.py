@@ -117,6 +117,7 @@ def authenticated(handler):
             return twilio_error(401, 20003, MESSAGES[20003] if sent else "Authenticate")
         account.seed()
         try:
+            refuse_nul(request)
             return handler(request, caller, **kwargs)
         except TwilioError as error:
             return error.response()
@@ -204,13 +205,13 @@ def method(value: str, field: str) -> str:
     return chosen
 
 
-def checked_form(request):
-    """The request's form parameters, once none holds a NUL: no Twilio field takes one, and
-    PostgreSQL could not keep it (20001, naming the parameter)."""
-    for name, values in request.POST.lists():
-        if any("\x00" in value for value in values) or "\x00" in name:
-            raise TwilioError(20001, f"{name!r} contains a NUL character", field=name)
-    return request.POST
+def refuse_nul(request) -> None:
+    """No Twilio parameter holds a NUL, and PostgreSQL could not keep or compare one: a 400 (20001)
+    naming the parameter, before anything is read or written."""
+    for params in (request.GET, request.POST):
+        for name, values in params.lists():
+            if any("\x00" in value for value in values) or "\x00" in name:
+                raise TwilioError(20001, f"{name!r} contains a NUL character", field=name)
 
 
 def flag(value: str, field: str) -> bool:
