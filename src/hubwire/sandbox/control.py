@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from hubwire.sandbox import clock, twilio
+from hubwire.sandbox import clock
 from hubwire.sandbox.google_calendar import page as google_calendar_page
 from hubwire.sandbox.hooks import ACTIONS, RESET_HOOKS, control_action, flag
 from hubwire.sandbox.models import Call, Clock, Fault, Grant, StripeAccount, StripeObject, Token, ZoomMeeting
@@ -18,6 +18,7 @@ from hubwire.sandbox.oauth import SERVERS, revoke_family
 from hubwire.sandbox.quickbooks import page as quickbooks_page
 from hubwire.sandbox.routes import json_request, require_sandbox
 from hubwire.sandbox.stripe import events as stripe_events
+from hubwire.sandbox.twilio import page as twilio_page
 
 
 def _tokens(data):
@@ -104,7 +105,7 @@ def index(request):
         "zoom_meetings": ZoomMeeting.objects.filter(deleted_at=None).order_by("-created_at")[:50],
         "zoom_users": sorted({t.subject.get("email", "") for t in Token.objects.filter(server="zoom", revoked_at=None)}),
         "now": clock.now(),
-        "twilio": {"account_sid": twilio.ACCOUNT_SID, "auth_token": twilio.AUTH_TOKEN},
+        "twilio": twilio_page.card_context(request),
         "quickbooks": quickbooks_page.card_context(request.GET),
         "google_calendar": google_calendar_page.card_context(request),
         "stripe": {"accounts": StripeAccount.objects.order_by("-id")[:20],
