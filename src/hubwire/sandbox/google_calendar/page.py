@@ -17,13 +17,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import redirect
-from django.urls import path, resolve, reverse
+from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from hubwire.sandbox import clock
 from hubwire.sandbox.google_calendar import control, events, listing, watch
 from hubwire.sandbox.google_calendar.models import Calendar, Event
 from hubwire.sandbox.hooks import flag
+from hubwire.sandbox.page_refusal import page_with_refusal
 from hubwire.sandbox.routes import require_sandbox
 
 WINDOW_DAYS = 14
@@ -244,11 +245,7 @@ def _form_field(google_field: str) -> str:
 
 
 def _refused(request, refusal: Refusal):
-    # The sandbox page is found by its URL name, not imported: it renders this module's card.
-    setattr(request, REFUSAL, refusal)
-    response = resolve(reverse("sandbox:index")).func(request)
-    response.status_code = 400
-    return response
+    return page_with_refusal(request, REFUSAL, refusal)
 
 
 urlpatterns = [path("<slug:action>/", submit, name="google_calendar")]

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path, resolve, reverse
+from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from hubwire.sandbox import clock
+from hubwire.sandbox.page_refusal import page_with_refusal
 from hubwire.sandbox.routes import require_sandbox
 from hubwire.sandbox.twilio import account, control, delivery, inbound, wire
 from hubwire.sandbox.twilio.credentials import ACCOUNT_SID, AUTH_TOKEN
@@ -108,11 +109,7 @@ def submit(request, action: str):
 
 
 def _refused(request, refusal: Refusal):
-    # The sandbox page is found by its URL name, not imported: it renders this module's card.
-    setattr(request, REFUSAL, refusal)
-    response = resolve(reverse("sandbox:index")).func(request)
-    response.status_code = 400
-    return response
+    return page_with_refusal(request, REFUSAL, refusal)
 
 
 urlpatterns = [path("<slug:action>/", submit, name="twilio")]
