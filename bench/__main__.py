@@ -1,7 +1,7 @@
 """hubwire benchmarks (`make bench`). Each prints its figure beside its peer as a ratio; none of
 them is a test, and no test asserts a time.
 
-`python -m bench` runs them all; `python -m bench webhooks` (or http_overhead, portal, quickbooks) runs one.
+`python -m bench` runs them all; `python -m bench webhooks` (or http_overhead, portal, quickbooks, calendar) runs one.
 
 http_overhead: provider calls through hubwire's outbound module (rate-limit bucket, retry policy,
 scrubbed log line per call) against raw httpx, same local receiver, same keep-alive connection.
@@ -70,12 +70,12 @@ def main() -> int:
     import django
 
     django.setup()
-    from bench import portal, quickbooks, webhooks
+    from bench import calendar, portal, quickbooks, webhooks
 
-    chosen = sys.argv[1:] or ["http_overhead", "portal", "webhooks", "quickbooks"]
+    chosen = sys.argv[1:] or ["http_overhead", "portal", "webhooks", "quickbooks", "calendar"]
     for name in chosen:
         {"http_overhead": http_overhead, "portal": portal.run, "webhooks": webhooks.run,
-         "quickbooks": quickbooks.run}[name]()
+         "quickbooks": quickbooks.run, "calendar": calendar.run}[name]()
     return 0
 
 

@@ -102,23 +102,27 @@ def company(connection, workspace) -> None:
                                     batch_size=1000)
 
 
-def export(workspace) -> float:
-    """The export pass, run here as a worker runs it (a RetryLater waits its time); its seconds."""
+def run_to_the_end(job) -> float:
+    """A sync pass, run here as a worker runs it (a RetryLater waits its time); its seconds."""
     from django.utils import timezone
 
-    from hubwire.integrations.quickbooks.invoices import invoices_export_all
     from hubwire.jobs.runner import execute
-    from hubwire.sync.models import SyncPass, Trigger
 
-    job = invoices_export_all(workspace, trigger=Trigger.BUTTON)
-    label = SyncPass._meta.label_lower
     started = time.perf_counter()
-    while execute(label, job.pk) != "done":
+    while execute(job._meta.label_lower, job.pk) != "done":
         job.refresh_from_db()
         if job.status != "pending":
-            raise RuntimeError(f"the export pass stopped: {job.status} {job.last_error}")
+            raise RuntimeError(f"the pass {job.name} stopped: {job.status} {job.last_error}")
         time.sleep(max((job.next_attempt_at - timezone.now()).total_seconds(), 0))
     return time.perf_counter() - started
+
+
+def export(workspace) -> float:
+    """The export pass; its seconds."""
+    from hubwire.integrations.quickbooks.invoices import invoices_export_all
+    from hubwire.sync.models import Trigger
+
+    return run_to_the_end(invoices_export_all(workspace, trigger=Trigger.BUTTON))
 
 
 def run() -> None:
