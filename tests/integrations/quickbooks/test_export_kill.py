@@ -27,7 +27,7 @@ from tests.integrations.quickbooks.invoicing import linked_account
 
 pytestmark = [SANDBOX_DB, pytest.mark.worker]
 
-INVOICES, OLD, ACCOUNTS = 500, 5, 10
+INVOICES, OLD, ACCOUNTS = 240, 5, 10  # eight batches of 30: room for three kills at random points
 API = "quickbooks.api.intuit.com"
 # A dead worker's batch is found again once its lease runs out: seconds here, five minutes by default.
 # (hubwire's batch limit stays Intuit's 40 a minute: the kills need an export that takes a while.)
