@@ -19,7 +19,7 @@ from hubwire.integrations.models import Connection, ConnectionStatus
 from hubwire.integrations.twilio.config import SmsConfig, config_of
 from hubwire.sandbox import clock
 from hubwire.sandbox.twilio import ACCOUNT_SID, AUTH_TOKEN
-from hubwire.sandbox.twilio.account import NUMBERS, SERVICE_SID, fixed_sid
+from hubwire.sandbox.twilio.account import NUMBERS, SERVICE_SID, fixed_sid  # noqa: F401  (SERVICE_SID: for the tests)
 
 MORNING = datetime(2031, 3, 3, 9, 0, tzinfo=timezone.utc)  # a Monday, 09:00 UTC
 BARE, POOLED, POOLED_TOO = NUMBERS  # one number on its own, two in the Messaging Service SERVICE_SID
@@ -73,7 +73,8 @@ class ConnectedTwilio:
 
     def choose(self, sid: str, *, set_inbound_url: bool = True) -> SmsConfig:
         """Choose the number (PN…) or Messaging Service (MG…) that sends, on the tab as the owner does."""
-        response = self.client.post(SENDER_URL, {"sender": sid, **({"set_inbound_url": "1"} if set_inbound_url else {})})
+        ticked = {"set_inbound_url": "1"} if set_inbound_url else {}
+        response = self.client.post(SENDER_URL, {"sender": sid, **ticked})
         assert response.status_code == 302, response.content.decode()[:2000]
         return self.config
 

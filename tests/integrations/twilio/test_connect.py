@@ -19,6 +19,7 @@ from tests.integrations.twilio.conftest import (BARE, POOLED, POOLED_TOO, SENDER
 pytestmark = SANDBOX_DB
 TAB = "/integrations/twilio/"
 UNKNOWN_NUMBER, UNKNOWN_SERVICE = "PN" + "0" * 32, "MG" + "0" * 32
+NOT_THE_ACCOUNTS = "is not a phone number or Messaging Service of the connected Twilio account"
 
 
 def card_of(client) -> tuple[str, str]:
@@ -73,7 +74,8 @@ def test_the_chooser_lists_every_number_and_service_of_the_account_across_pages(
     assert [(s.address, s.sid, s.label, s.can_text) for s in senders.numbers] == [
         (n, number_sid(n), f"({n[2:5]}) {n[5:8]}-{n[8:]}", True) for n in (BARE, POOLED, POOLED_TOO)]
     [service] = senders.services
-    assert (service.sid, service.label, service.numbers) == (SERVICE_SID, "hubwire sandbox service", (POOLED, POOLED_TOO))
+    assert (service.sid, service.label, service.numbers) == (SERVICE_SID, "hubwire sandbox service",
+                                                             (POOLED, POOLED_TOO))
     html = response.content.decode()
     for value in (number_sid(BARE), number_sid(POOLED), number_sid(POOLED_TOO), SERVICE_SID):
         assert f'value="{value}"' in html
@@ -118,8 +120,8 @@ def test_choosing_a_messaging_service_sends_through_it_and_sets_its_inbound_url(
     ({"sender": BARE}, "sender", "a phone number's sid (PN and 32 hexadecimal characters)"),
     ({"sender": "PN123"}, "sender", "a phone number's sid (PN and 32 hexadecimal characters)"),
     ({"sender": "AC" + "0" * 32}, "sender", "a phone number's sid"),
-    ({"sender": UNKNOWN_NUMBER}, "sender", "is not a phone number or Messaging Service of the connected Twilio account"),
-    ({"sender": UNKNOWN_SERVICE}, "sender", "is not a phone number or Messaging Service of the connected Twilio account"),
+    ({"sender": UNKNOWN_NUMBER}, "sender", NOT_THE_ACCOUNTS),
+    ({"sender": UNKNOWN_SERVICE}, "sender", NOT_THE_ACCOUNTS),
     ({"sender": number_sid(BARE), "set_inbound_url": "yes"}, "set_inbound_url", "tick the box (1) or leave it empty"),
 ])
 def test_a_forged_or_foreign_sender_is_refused_naming_the_field_and_nothing_changes(twilio, posted, field, words):
@@ -161,7 +163,8 @@ def test_an_inbound_url_twilio_refuses_leaves_the_choice_unmade(twilio_connected
 def test_choosing_before_connecting_is_refused_in_words(sandbox, owner_client):
     response = owner_client.post(SENDER_URL, {"sender": number_sid(BARE)})
     assert response.status_code == 422
-    assert "Paste your Twilio Account SID and Auth Token first" in response.context["tab_context"]["choice_errors"]["__all__"]
+    errors = response.context["tab_context"]["choice_errors"]
+    assert "Paste your Twilio Account SID and Auth Token first" in errors["__all__"]
     assert owner_client.get(SENDER_URL).status_code == 404  # nothing to list
 
 

@@ -241,18 +241,30 @@ def sender_choose(*, workspace, actor, data) -> SmsConfig:
     return config
 
 
+NOTHING_CHOSEN = "Choose the number or Messaging Service that sends your texts first."
+
+
+def _chosen_now(client: httpx.Client, connection: Connection) -> Sender:
+    """The chosen sender as Twilio has it now; NotReady before one is chosen, or once Twilio no longer
+    has it in the account."""
+    config = config_of(connection)
+    if not config.ready:
+        raise NotReady(NOTHING_CHOSEN)
+    found = _lookup(client, connection, config.sender_sid)
+    if found is None:
+        raise NotReady(f"Twilio no longer has {config.sender_label or config.sender} in this account: choose "
+                       "another sender.")
+    return found
+
+
 def inbound_url_set(*, workspace, actor) -> SmsConfig:
     """"Set it for me": point the chosen sender's inbound texts at the connection's URL. Raises NotReady
     before a sender is chosen, and the TWILIO_FAILURES when Twilio does not take it."""
     connection = active_connection(workspace)
-    config = config_of(connection)
-    if connection is None or not config.ready:
-        raise NotReady("Choose the number or Messaging Service that sends your texts first.")
+    if connection is None:
+        raise NotReady(NOTHING_CHOSEN)
     with connection_client(twilio_provider(), connection) as client:
-        found = _lookup(client, connection, config.sender_sid)
-        if found is None:
-            raise NotReady(f"Twilio no longer has {config.sender_label or config.sender} in this account: choose "
-                           "another sender.")
+        found = _chosen_now(client, connection)
         _point(client, connection, found)
     with transaction.atomic():
         config = config_update(connection, set_inbound_url=True)
@@ -299,14 +311,8 @@ def _state_in_words(sender: Sender, ours: str, taken_by: Sender | None) -> Inbou
 def inbound_url_state(connection: Connection) -> InboundState:
     """What Twilio does with the chosen sender's inbound texts now, read from Twilio. Raises NotReady
     before a sender is chosen (or once Twilio no longer has it), and the TWILIO_FAILURES."""
-    config = config_of(connection)
-    if not config.ready:
-        raise NotReady("Choose the number or Messaging Service that sends your texts first.")
     with connection_client(twilio_provider(), connection) as client:
-        found = _lookup(client, connection, config.sender_sid)
-        if found is None:
-            raise NotReady(f"Twilio no longer has {config.sender_label or config.sender} in this account: choose "
-                           "another sender.")
+        found = _chosen_now(client, connection)
         taken_by = _service_taking_inbound(client, found) if found.kind == NUMBER else None
     return _state_in_words(found, connection_inbound_url(connection=connection), taken_by)
 
