@@ -180,7 +180,7 @@ def test_the_chooser_comes_alone_to_the_tabs_htmx_request(twilio_connected):
     tab = twilio_connected.client.get(TAB).content.decode()
     assert 'hx-get="/integrations/twilio/sender/"' in tab and 'data-testid="sms-sender-form"' not in tab
     fragment = twilio_connected.client.get(SENDER_URL, headers={"HX-Request": "true"})
-    assert fragment.status_code == 200
+    assert fragment.status_code == 200 and "HX-Request" in fragment["Vary"]
     html = fragment.content.decode()
     assert html.lstrip().startswith('<div class="sms-sender-choice"') and "<html" not in html
     assert f'value="{SERVICE_SID}"' in html

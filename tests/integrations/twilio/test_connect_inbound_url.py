@@ -9,6 +9,7 @@ import pytest
 
 from hubwire.core.models import AuditEntry
 from hubwire.integrations.inbound_urls import connection_inbound_url
+from hubwire.integrations.twilio.config import config_update
 from hubwire.sandbox.twilio import ACCOUNT_SID, AUTH_TOKEN
 from hubwire.sandbox.twilio.models import PhoneNumber, Service
 from tests.conftest import SANDBOX_DB
@@ -127,6 +128,14 @@ def test_a_sender_gone_from_the_account_is_said_to_be(twilio):
     matches, html = state(twilio.client)
     assert matches == "0"
     assert "Twilio no longer has (202) 555-0101 in this account: choose another sender." in html
+
+
+def test_a_sender_kept_without_its_sid_is_asked_for_again_not_a_500(twilio_connected):
+    config_update(twilio_connected.connection, sender_kind="number", sender="+15005550006")  # Twilio's magic From
+    matches, html = state(twilio_connected.client)
+    assert matches == "0" and "hubwire does not know Twilio's sid for +15005550006: choose the sender again." in html
+    assert twilio_connected.client.post(SET_URL).status_code == 302
+    assert not PhoneNumber.objects.exclude(sms_url="").exists()
 
 
 def test_twilio_failing_to_answer_is_said_in_words_not_a_500(twilio, sandbox):

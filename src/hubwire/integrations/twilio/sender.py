@@ -83,13 +83,16 @@ class InboundState:
     current: str = ""  # the URL Twilio posts them to now
 
 
+@dataclass(frozen=True)
 class V1Pages:
-    """The paging of Twilio's v1 APIs (messaging.twilio.com): `meta.next_page_url` is the next page's
-    absolute URL on the real host, which is moved onto the configured base (the sandbox in tests and
-    demos) before it is followed, and never followed to any other host."""
+    """The paging of Twilio's v1 APIs (messaging.twilio.com), a style for integrations/paging.py:
+    `meta.next_page_url` is the next page's absolute URL on the real host, which is moved onto the
+    configured base (the sandbox in tests and demos) before it is followed, and never followed to any
+    other host."""
 
-    def __init__(self, items: str, origin: str, base: str):
-        self.items, self.origin, self.base = items, origin.rstrip("/"), base.rstrip("/")
+    items: str
+    origin: str  # the real host's origin, as Twilio writes it in next_page_url
+    base: str    # where that host is reached (provider.url(host))
 
     def first(self, request: PageRequest) -> PageRequest:
         return request
@@ -99,9 +102,10 @@ class V1Pages:
         url = meta.get("next_page_url") if isinstance(meta, dict) else None
         if not url:
             return None
-        if not url.startswith(self.origin + "/"):
+        origin = self.origin.rstrip("/")
+        if not url.startswith(origin + "/"):
             raise ProviderError(f"The next page named an address hubwire will not follow: {url[:200]}")
-        return PageRequest(self.base + url[len(self.origin):])  # the URL carries the whole query
+        return PageRequest(self.base.rstrip("/") + url[len(origin):])  # the URL carries the whole query
 
 
 def twilio_provider():
@@ -250,6 +254,8 @@ def _chosen_now(client: httpx.Client, connection: Connection) -> Sender:
     config = config_of(connection)
     if not config.ready:
         raise NotReady(NOTHING_CHOSEN)
+    if not SID.fullmatch(config.sender_sid):  # kept by something other than the chooser
+        raise NotReady(f"hubwire does not know Twilio's sid for {config.sender}: choose the sender again.")
     found = _lookup(client, connection, config.sender_sid)
     if found is None:
         raise NotReady(f"Twilio no longer has {config.sender_label or config.sender} in this account: choose "

@@ -7,6 +7,7 @@ connection is never in reach, since each view acts on the signed-in workspace's 
 from django.contrib import messages as flash
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hubwire.core.decorators import workspace_required
@@ -63,8 +64,11 @@ def sender(request):
         return _tab()
     listed = _listed(_connected(request))
     if request.htmx:
-        return render(request, CHOICE, {"tab": setup.tab_context(request.workspace, **listed)})
-    return _page(request, **listed)
+        response = render(request, CHOICE, {"tab": setup.tab_context(request.workspace, **listed)})
+    else:
+        response = _page(request, **listed)
+    patch_vary_headers(response, ["HX-Request"])  # one URL, two answers: a cache must keep them apart
+    return response
 
 
 @require_safe
