@@ -208,9 +208,10 @@ def _point(client: httpx.Client, connection: Connection, sender: Sender) -> None
     raise_for_status(twilio_provider(), response)
 
 
-def _chosen(config_sender: Sender, allowed: bool) -> dict:
-    return {"sender_kind": config_sender.kind, "sender": config_sender.address, "sender_label": config_sender.label,
-            "sender_sid": config_sender.sid, "set_inbound_url": allowed}
+def _as_config(chosen: Sender, allowed: bool) -> dict:
+    """The SmsConfig fields that keep `chosen` as the sender."""
+    return {"sender_kind": chosen.kind, "sender": chosen.address, "sender_label": chosen.label,
+            "sender_sid": chosen.sid, "set_inbound_url": allowed}
 
 
 def sender_choose(*, workspace, actor, data) -> SmsConfig:
@@ -238,7 +239,7 @@ def sender_choose(*, workspace, actor, data) -> SmsConfig:
     except TWILIO_FAILURES as exc:
         raise FieldError(sender=f"Sender: Twilio could not be asked about it: {exc}") from None
     with transaction.atomic():
-        config = config_update(connection, **_chosen(found, allowed))
+        config = config_update(connection, **_as_config(found, allowed))
         audit_record(workspace=workspace, actor=actor, action="sms_sender_chosen", subject=KEY,
                      detail=f"{found.kind} {found.address} ({found.label})"
                             + ("; its inbound URL set to hubwire" if allowed else ""))
