@@ -3,6 +3,7 @@
 from hubwire.integrations.http import raise_for_status
 from hubwire.integrations.registry import AuthKind, CredentialField, Provider, RateLimit, register
 from hubwire.integrations.twilio import errors
+from hubwire.integrations.twilio import inbound
 
 
 @register
@@ -33,3 +34,14 @@ class Twilio(Provider):
 
     def explain_error(self, response):
         return errors.explain(response)
+
+    # --- Twilio's webhooks on the connection's own URL: texts received, status callbacks (inbound.py) ---
+
+    def verify_inbound(self, request):
+        return inbound.verify(request)
+
+    def inbound_answer(self, request, *, stored: int, duplicates: int):
+        return inbound.answer()
+
+    def handle_event(self, event) -> str:
+        return inbound.handle(event)
