@@ -6,6 +6,7 @@ sandbox's texts reach hubwire signed.
 Written for the sms-inbound branch until the connect part's `twilio` fixture (conftest.py) lands; it
 keeps that fixture's name so that tests switch by dropping the import."""
 
+import uuid
 from dataclasses import dataclass
 
 import httpx
@@ -43,9 +44,24 @@ class SmsAccount:
         """The person texts `body` to the business's number; the sandbox's resource of that text."""
         return self.control("twilio-inbound", **{"from": person, "to": self.sender, "body": body})
 
+    def post_text(self, body: str, *, person: str = PERSON) -> dict:
+        """Post a text's webhook as Twilio does (signed); its parameters."""
+        params = text_params(self.sender, body, person=person)
+        response = signed_post(self.inbound_url, params)
+        assert response.status_code == 200, response.text
+        return params
+
     def api(self) -> httpx.Client:
         return httpx.Client(base_url=f"{self.sandbox.base_url}/sandbox/api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}",
                             auth=(ACCOUNT_SID, AUTH_TOKEN), timeout=TIMEOUT)
+
+
+def text_params(sender: str, body: str = "Is 10:15 still good?", *, person: str = PERSON) -> dict:
+    """A received text's webhook parameters, as Twilio sends them (providers.md §6.2), with a new MessageSid."""
+    sid = "SM" + uuid.uuid4().hex
+    return {"MessageSid": sid, "SmsSid": sid, "SmsMessageSid": sid, "AccountSid": ACCOUNT_SID, "From": person,
+            "To": sender, "Body": body, "NumMedia": "0", "NumSegments": "1", "SmsStatus": "received",
+            "ApiVersion": "2010-04-01", "FromCountry": "US", "ToCountry": "US"}
 
 
 def signed_post(url: str, params: dict, *, signed_url: str | None = None, signed_params: dict | None = None,

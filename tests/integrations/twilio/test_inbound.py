@@ -5,7 +5,6 @@ stored; a webhook Twilio retries is one message; status callbacks are stored onc
 handed to the send part; the answer is empty TwiML."""
 
 import hashlib
-import uuid
 
 import httpx
 import pytest
@@ -23,17 +22,10 @@ from hubwire.sandbox.twilio.inbound import webhook_params
 from hubwire.sandbox.twilio.models import Message
 from tests.conftest import SANDBOX_DB
 from tests.integrations.meetings import run_jobs
-from tests.integrations.twilio.inbound_fixtures import PERSON, signed_post, twilio  # noqa: F401  (twilio: a fixture)
+from tests.integrations.twilio.inbound_fixtures import (PERSON, signed_post, text_params,  # noqa: F401
+                                                        twilio)  # (twilio: a fixture)
 
 pytestmark = SANDBOX_DB
-
-
-def text_params(sender: str, body: str = "Is 10:15 still good?") -> dict:
-    """A received text's webhook parameters, as Twilio sends them (providers.md §6.2)."""
-    sid = "SM" + uuid.uuid4().hex
-    return {"MessageSid": sid, "SmsSid": sid, "SmsMessageSid": sid, "AccountSid": ACCOUNT_SID, "From": PERSON,
-            "To": sender, "Body": body, "NumMedia": "0", "NumSegments": "1", "SmsStatus": "received",
-            "ApiVersion": "2010-04-01", "FromCountry": "US", "ToCountry": "US"}
 
 
 def nothing_written() -> bool:
