@@ -40,7 +40,8 @@ def test_each_opt_out_keyword_in_every_case_opts_out_at_once_and_start_opts_back
     for typed in variants(keyword):
         conversation = texted(twilio, typed)
         assert conversation.opted_out, repr(typed)
-        assert optout.refusal(workspace, PERSON).startswith(f"{PERSON} opted out of your texts by replying {keyword} on ")
+        words = optout.refusal(workspace, PERSON)
+        assert words.startswith(f"{PERSON} opted out of your texts by replying {keyword} on ")
         assert ledger()[-1] == (True, keyword, typed)
         assert not texted(twilio, "START").opted_out
         assert optout.refusal(workspace, PERSON) == ""

@@ -20,7 +20,8 @@ def conversations_recent(workspace):
     """Newest first, each with its last message's text and direction (one query, not one per row)."""
     last = SmsMessage.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-id")
     return (scoped(Conversation, workspace).select_related("contact")
-            .annotate(last_body=Subquery(last.values("body")[:1]), last_direction=Subquery(last.values("direction")[:1]))
+            .annotate(last_body=Subquery(last.values("body")[:1]),
+                      last_direction=Subquery(last.values("direction")[:1]))
             .order_by("-last_message_at", "-id"))
 
 
