@@ -147,6 +147,7 @@ def test_bad_quiet_hours_are_refused_naming_the_field_and_nothing_is_written(new
     assert words in response.context["sms_quiet_errors"][field]
     page = response.content.decode()
     assert f'data-testid="error-{field}"' in page and words in page.replace("&#x27;", "'")
+    assert '<input type="hidden" name="shown_on" value="conversations">' in page  # the next try comes back here
     connection.refresh_from_db()
     assert connection.details == before
 

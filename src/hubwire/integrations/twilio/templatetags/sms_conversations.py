@@ -13,15 +13,15 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def sms_conversations(context) -> dict:
-    """What _conversations.html shows: a page of recent conversations, and the quiet-hours form with
-    the errors and values of a refused save (conversation_views.quiet_hours puts them in the context)."""
+    """What _conversations.html shows: a page of recent conversations (the one the conversations page
+    chose, or the first), and the quiet-hours form with the errors and values of a refused save
+    (conversation_views.quiet_hours puts them in the context)."""
     request = context["request"]
     connection = active_connection(request.workspace)
-    match = request.resolver_match
-    on_own_page = match is not None and match.url_name == "twilio_conversations"
-    return {"page": conversations_page(request.workspace, request.GET.get("page") if on_own_page else None),
+    page = context.get("sms_page")  # given by the conversations page only; the tab shows the first page
+    return {"page": page if page is not None else conversations_page(request.workspace, None),
             "connection": connection, "config": config_of(connection),
-            "shown_on": "conversations" if on_own_page else "tab",
+            "shown_on": "tab" if page is None else "conversations",
             "errors": context.get("sms_quiet_errors") or {}, "posted": context.get("sms_quiet_posted")}
 
 
