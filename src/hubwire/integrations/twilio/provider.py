@@ -3,7 +3,7 @@
 from hubwire.integrations.http import raise_for_status
 from hubwire.integrations.models import ConnectionStatus
 from hubwire.integrations.registry import AuthKind, Card, CredentialField, Provider, RateLimit, register
-from hubwire.integrations.twilio import errors, sender, setup
+from hubwire.integrations.twilio import errors, inbound, sender, setup
 from hubwire.integrations.twilio.config import config_of
 
 
@@ -73,3 +73,14 @@ class Twilio(Provider):
 
     def forget(self, connection):
         sender.sender_forget(connection)
+
+    # --- Twilio's webhooks on the connection's own URL: texts received, status callbacks (inbound.py) ---
+
+    def verify_inbound(self, request):
+        return inbound.verify(request)
+
+    def inbound_answer(self, request, *, stored: int, duplicates: int):
+        return inbound.answer()
+
+    def handle_event(self, event) -> str:
+        return inbound.handle(event)

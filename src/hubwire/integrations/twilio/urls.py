@@ -1,9 +1,10 @@
 """The SMS tab's own pages, under /integrations/twilio/ (names in the "integrations" namespace).
-Pasting the credentials, Disconnect and the connection's event URL are the framework's."""
+Pasting the credentials, Disconnect and the connection's event URL are the framework's; the
+conversations' and the composer's routes live beside their views."""
 
 from django.urls import path
 
-from hubwire.integrations.twilio import views
+from hubwire.integrations.twilio import conversation_urls, views
 
 urlpatterns: list = [
     # --- the tab: what sends, and where its inbound texts go ---
@@ -11,3 +12,4 @@ urlpatterns: list = [
     path("inbound-url/", views.inbound_state, name="twilio_inbound_state"),
     path("inbound-url/set/", views.inbound_url_set, name="twilio_inbound_url_set"),
 ]
+urlpatterns += conversation_urls.urlpatterns  # conversations, replies, quiet hours
