@@ -2,7 +2,7 @@
 
 from hubwire.integrations.http import raise_for_status
 from hubwire.integrations.registry import AuthKind, CredentialField, Provider, RateLimit, register
-from hubwire.integrations.twilio import errors
+from hubwire.integrations.twilio import errors, inbound
 
 
 @register
@@ -33,3 +33,13 @@ class Twilio(Provider):
 
     def explain_error(self, response):
         return errors.explain(response)
+
+    # STUB hooks in branch sms-send (sms-inbound's inbound.py replaces them): status callbacks only.
+    def verify_inbound(self, request):
+        return inbound.verify_inbound(request)
+
+    def handle_event(self, event):
+        return inbound.handle_event(event)
+
+    def inbound_answer(self, request, *, stored, duplicates):
+        return inbound.inbound_answer()
