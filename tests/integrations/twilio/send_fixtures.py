@@ -106,7 +106,7 @@ def twilio(sandbox, owner_client, workspace, settings) -> ConnectedTwilio:
 def events_of(workspace, *types: str) -> list[str]:
     """The SMS events recorded in the workspace, oldest first (each "type:message id")."""
     found = Event.objects.filter(workspace=workspace, type__in=types or ("sms.sent", "sms.delivered", "sms.failed"))
-    return [f"{e.type}:{e.data['id']}" for e in found.order_by("id")]
+    return [f"{e.type}:{e.data['id']}" for e in found.order_by("occurred_at")]
 
 
 def send_and_run(client, **form) -> SmsMessage:
