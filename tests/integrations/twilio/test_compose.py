@@ -173,3 +173,22 @@ def test_the_contacts_number_is_used_when_the_to_box_is_empty_and_a_contact_with
     assert response.status_code == 422
     assert "Noor has no phone number in hubwire" in response.content.decode()
     nothing_written(twilio)
+
+
+def test_the_sms_tabs_compose_section_is_the_composer_of_the_requests_workspace(twilio, owner, workspace, rf):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/integrations/twilio/")
+    request.user, request.workspace = owner, workspace
+    section = render_to_string("twilio/_compose.html", request=request)
+    assert 'data-testid="sms-compose-section"' in section and 'id="sms-compose"' in section
+    assert 'name="csrfmiddlewaretoken"' in section and "Sent from (202) 555-0101." in section
+    assert 'data-sms-counter' in section and "Appointment reminder" in section
+
+
+def test_without_javascript_find_lists_the_contacts_called_so(twilio, owner_client, maya):
+    page = owner_client.get("/integrations/twilio/compose/", {"q": "Maya", "body": "kept"}).content.decode()
+    assert 'data-testid="sms-contact-choice"' in page and f'value="{maya.pk}"' in page
+    assert ">kept</textarea>" in page  # what was typed stays
+    nobody = owner_client.get("/integrations/twilio/compose/", {"q": "Zed"}).content.decode()
+    assert 'data-testid="sms-no-contacts"' in nobody
