@@ -192,3 +192,4 @@ def test_without_javascript_find_lists_the_contacts_called_so(twilio, owner_clie
     assert ">kept</textarea>" in page  # what was typed stays
     nobody = owner_client.get("/integrations/twilio/compose/", {"q": "Zed"}).content.decode()
     assert 'data-testid="sms-no-contacts"' in nobody
+

@@ -155,6 +155,7 @@ def test_an_own_template_is_created_offered_filled_sent_edited_and_deleted(twili
     ({"name": "New", "body": "Hi {{contact.nickname}} {{ invoice.total }}"}, "body",
      "Unknown placeholders: {{contact.nickname}}, {{invoice.total}}."),
     ({"name": "New", "body": "Hi\x00"}, "body", "must not contain NUL characters"),
+    ({"name": "Bad\x00", "body": "Hi"}, "name", "must not contain NUL characters"),
 ])
 def test_a_bad_own_template_is_named_field_by_field_and_nothing_is_saved(twilio, owner_client, workspace, posted,
                                                                         field, words):

@@ -214,14 +214,14 @@ def _clean(workspace, data: dict, instance: SmsTemplate | None) -> dict:
     body = segments.line_breaks_as_typed(str(data.get("body") or ""))
     if not name:
         errors["name"] = "Give the template a name."
+    elif problem := text_problem(name):
+        errors["name"] = f"The name {problem}."
     elif len(name) > NAME_LIMIT:
         errors["name"] = f"Keep the name to {NAME_LIMIT} characters."
     elif name.casefold() in {t.name.casefold() for t in BUILT_IN.values()}:
         errors["name"] = f"“{name}” is a built-in template's name; choose another."
     elif own_templates(workspace).filter(name__iexact=name).exclude(pk=getattr(instance, "pk", None)).exists():
         errors["name"] = f"There is already a template called “{name}”."
-    if problem := text_problem(name):
-        errors["name"] = f"The name {problem}."
     if not body.strip():
         errors["body"] = "Write the template's message."
     elif problem := text_problem(body):
