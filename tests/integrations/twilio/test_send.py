@@ -51,7 +51,8 @@ def test_a_create_whose_answer_was_lost_is_found_at_twilio_and_not_sent_again(tw
     message.refresh_from_db()
     assert message.twilio_sid == sent.sid and message.status == SmsStatus.QUEUED
     assert len(twilio.creates()) == 1 and len(lookups(twilio)) == 1
-    assert SmsSend.objects.get().outcome == f"not sent again: Twilio already had it as {sent.sid} (its answer had been lost)"
+    assert SmsSend.objects.get().outcome == (f"not sent again: Twilio already had it as {sent.sid} "
+                                             "(its answer had been lost)")
     twilio.advance(everything=True)
     run_jobs()
     message.refresh_from_db()

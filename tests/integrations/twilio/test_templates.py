@@ -83,7 +83,8 @@ def test_the_follow_up_needs_only_the_contact(twilio, owner_client, acme):
 @pytest.mark.parametrize("template, chosen, placeholder, why", [
     ("appointment_reminder", {}, "appointment.start", "choose the appointment the message is about"),
     ("invoice_reminder", {}, "invoice.number", "choose the invoice the message is about"),
-    ("invoice_reminder", {"invoice": "draft"}, "invoice.pay_link", "invoice INV-0001 is a draft; clients see it in the portal"),
+    ("invoice_reminder", {"invoice": "draft"}, "invoice.pay_link",
+     "invoice INV-0001 is a draft; clients see it in the portal"),
     ("invoice_reminder", {"invoice": "sent"}, "invoice.pay_link", "the Client Portal is off for ACME Creative Agency"),
 ])
 def test_a_missing_value_is_named_before_sending_and_never_sent_blank(twilio, owner_client, acme, template, chosen,

@@ -13,6 +13,7 @@ same form, since htmx swaps in only 2xx answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -68,20 +69,20 @@ class Composer:
         """Where a number typed without its country code is read (core/formats.py)."""
         return settings.HUBWIRE_DEFAULT_PHONE_REGION
 
-    @property
+    @cached_property
     def template_choices(self):
         return templates.choices(self.workspace)
 
-    @property
+    @cached_property
     def sender(self) -> str:
         config = config_of(active_connection(self.workspace))
         return config.sender_label or config.sender
 
-    @property
+    @cached_property
     def sender_problem(self) -> str:
         return compose.sender_problem(self.workspace)
 
-    @property
+    @cached_property
     def appointments(self):
         if self.contact is None:
             return []
@@ -89,7 +90,7 @@ class Composer:
             contact=self.contact, status=AppointmentStatus.SCHEDULED,
             end__gte=timezone.now()).order_by("start")[:CHOICES_SHOWN])
 
-    @property
+    @cached_property
     def invoices(self):
         if self.contact is None:
             return []
@@ -98,7 +99,7 @@ class Composer:
         return list(scoped(Invoice, self.workspace).filter(theirs).exclude(status=InvoiceStatus.VOID)
                     .order_by("-created_at")[:CHOICES_SHOWN])
 
-    @property
+    @cached_property
     def opted_out(self) -> str:
         """The composer says at once when the number typed (or the contact's) opted out."""
         typed = self.to_value
@@ -134,7 +135,8 @@ def _int(value) -> int | None:
 
 def _next_url(request, data) -> str:
     wanted = str(data.get("next") or "")
-    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}) and wanted.startswith("/"):
+    # Only a path on this site: a posted `next` must not send anyone elsewhere.
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
         return wanted
     return reverse("integrations:tab", args=["twilio"])
 
