@@ -38,7 +38,7 @@ from hubwire.integrations.http import ProviderError
 from hubwire.integrations.inbound_urls import connection_inbound_url
 from hubwire.integrations.paging import UriPages, each_item
 from hubwire.integrations.ratelimit import RateLimitWaitTooLong, acquire
-from hubwire.integrations.registry import PROVIDERS
+from hubwire.integrations.registry import PROVIDERS, RateLimit
 from hubwire.integrations.tokens import NeedsReconnect, connection_client
 from hubwire.integrations.twilio import optout, quiet
 from hubwire.integrations.twilio.config import KEY, active_connection, config_of
@@ -108,15 +108,22 @@ def bucket_key(account_sid: str, sender: str) -> str:
     return f"twilio-sender:{account_sid}:{sender}"
 
 
+def sender_rate_limit() -> RateLimit:
+    """One sender's pace, in segments: its rate, and as many as may wait in Twilio's queue."""
+    rate = segments_per_second()
+    return RateLimit(per_second=rate, burst=max(1, round(rate * queue_ahead_seconds())),
+                     source="twilio.com/docs/errors/30001: a US long code sends 1 segment a second (providers.md "
+                            "§6.1); HUBWIRE_TWILIO_SEGMENTS_PER_SECOND")
+
+
 def take_turn(account_sid: str, sender: str, segment_count: int) -> None:
     """Take the message's segments from its sender's bucket, or give the worker back until they are there."""
-    rate = segments_per_second()
-    burst = max(1, round(rate * queue_ahead_seconds()))
+    pace = sender_rate_limit()
     try:
-        acquire(bucket_key(account_sid, sender), rate, burst, max_wait=0, cost=max(segment_count, 1))
+        acquire(bucket_key(account_sid, sender), pace.per_second, pace.burst, max_wait=0, cost=max(segment_count, 1))
     except RateLimitWaitTooLong as exc:
-        raise RetryLater(f"{sender} sends {rate:g} segment{'' if rate == 1 else 's'} a second: this text's turn "
-                         f"comes in {exc.wait:.1f} s", after_seconds=exc.wait) from None
+        raise RetryLater(f"{sender} sends {pace.per_second:g} segment{'' if pace.per_second == 1 else 's'} a second: "
+                         f"this text's turn comes in {exc.wait:.1f} s", after_seconds=exc.wait) from None
 
 
 # --- the job -----------------------------------------------------------------------------------------
