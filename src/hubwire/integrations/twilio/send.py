@@ -155,9 +155,10 @@ def _send(job: SmsSend, message: SmsMessage) -> str:
                 if found is not None:
                     return _adopted(message, found)
             take_turn(account_sid, config.sender, message.segments)
-            sender = config.sender
-            SmsMessage.objects.filter(pk=message.pk).update(send_started_at=timezone.now(), sender=sender)
-            message.sender = sender
+            # The first attempt's moment is kept, so that every later look covers every earlier create.
+            sender, started = config.sender, message.send_started_at or timezone.now()
+            SmsMessage.objects.filter(pk=message.pk).update(send_started_at=started, sender=sender)
+            message.sender, message.send_started_at = sender, started
             response = client.post(provider.url("api", f"/2010-04-01/Accounts/{account_sid}/Messages.json"),
                                    data=_create_form(message, sender, connection))
             return _answered(provider, message, response)
