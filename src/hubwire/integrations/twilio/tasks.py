@@ -1,4 +1,5 @@
-"""Imported in every process at start-up (integrations/apps.py): the modules that register what SMS
-adds elsewhere (the contact page's conversation)."""
+"""Imported in every process at start-up (integrations/apps.py): the modules that register SMS's
+send job and its handler, its event types, and what it adds to the contact page (the composer card
+and the conversation)."""
 
-from hubwire.integrations.twilio import contact_panel  # noqa: F401
+from hubwire.integrations.twilio import contact_card, contact_panel, events, send  # noqa: F401

@@ -4,7 +4,7 @@ conversations' and the composer's routes live beside their views."""
 
 from django.urls import path
 
-from hubwire.integrations.twilio import conversation_urls, views
+from hubwire.integrations.twilio import compose_urls, conversation_urls, views
 
 urlpatterns: list = [
     # --- the tab: what sends, and where its inbound texts go ---
@@ -13,3 +13,4 @@ urlpatterns: list = [
     path("inbound-url/set/", views.inbound_url_set, name="twilio_inbound_url_set"),
 ]
 urlpatterns += conversation_urls.urlpatterns  # conversations, replies, quiet hours
+urlpatterns += compose_urls.urlpatterns  # the composer, its preview and status, the business's templates
