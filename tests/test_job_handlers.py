@@ -24,7 +24,7 @@ def run(workspace, monkeypatch):
     monkeypatch.setattr(runner, "send", lambda label, pk: None)  # no broker: the test runs the row itself
     start = timezone.now() + timedelta(days=7)
     appointment_book(workspace=workspace, actor="t", title="Kickoff", start=start, end=start + timedelta(hours=1))
-    return HandlerRun.objects.get()
+    return HandlerRun.objects.get(handler="integrations.meeting_links")  # the booking's online-meeting run
 
 
 def test_handler_runs_are_run_by_the_handler_the_events_module_registered():

@@ -168,7 +168,7 @@ def test_unconfigured_provider_offers_no_connect(sandbox, owner_client, settings
 def test_an_unbuilt_provider_offers_no_connect(sandbox, owner_client):
     page = owner_client.get("/integrations/google_workspace/").content.decode()
     assert 'data-testid="not-built"' in page and 'data-testid="connect"' not in page
-    owner_client.post("/integrations/google_calendar/connect/", {"mode": ""})
+    owner_client.post("/integrations/google_workspace/connect/", {"mode": ""})
     assert "cannot be connected from here yet" in oauth_flow.flashes(owner_client)[0]
     assert not Connection.objects.exists()
 

@@ -141,6 +141,7 @@ AUDIT_ACTION_WORDS = {
     "quickbooks_enabled": "QuickBooks turned on",
     "quickbooks_disabled": "QuickBooks turned off (its schedules paused)",
     "quickbooks_choices_saved": "QuickBooks choices changed",
+    "google_calendar_choices_saved": "Google Calendar choices changed",
 }
 
 
