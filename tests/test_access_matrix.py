@@ -48,6 +48,8 @@ def manage_routes(t) -> dict[str, tuple[str, str]]:
         "integrations:quickbooks_enable": ("post", reverse("integrations:quickbooks_enable")),
         "integrations:quickbooks_choices": ("post", reverse("integrations:quickbooks_choices")),
         "integrations:google_calendar_choices": ("post", reverse("integrations:google_calendar_choices")),
+        "integrations:twilio_sender": ("post", reverse("integrations:twilio_sender")),
+        "integrations:twilio_inbound_url_set": ("post", reverse("integrations:twilio_inbound_url_set")),
         "integrations:twilio_quiet_hours": ("post", reverse("integrations:twilio_quiet_hours")),
         "webhooks:endpoint_new": ("post", reverse("webhooks:endpoint_new")),
         "webhooks:endpoint_edit": ("post", reverse("webhooks:endpoint_edit", args=[t["endpoint"].pk])),
