@@ -5,13 +5,12 @@ and writes nothing."""
 import pytest
 
 from hubwire.crm.services import people
-from hubwire.integrations.twilio.config import config_update
 from hubwire.integrations.twilio.models import Conversation, SmsMessage, SmsStatus
 from hubwire.integrations.twilio.segments import line_breaks_as_typed, segments
 from hubwire.integrations.twilio.send import SmsSend
 from tests.conftest import SANDBOX_DB
 from tests.factories import crm_objects
-from tests.integrations.twilio.send_fixtures import SENDER, send_and_run, twilio  # noqa: F401
+from tests.integrations.twilio.conftest import BARE, send_and_run
 
 pytestmark = SANDBOX_DB
 SEND = "/integrations/twilio/compose/send/"
@@ -28,10 +27,10 @@ def test_a_custom_text_is_sent_as_typed_and_counted_as_the_page_counted_it(twili
     as_typed = line_breaks_as_typed(typed)
     count = segments(as_typed)
     assert (message.body, message.segments, message.encoding) == (as_typed, count.segments, count.encoding)
-    assert (message.status, message.sender, message.direction) == (SmsStatus.QUEUED, SENDER, "outbound")
+    assert (message.status, message.sender, message.direction) == (SmsStatus.QUEUED, BARE, "outbound")
     [sent] = twilio.sent()
-    assert (sent.to, sent.from_number, sent.body, sent.status_callback) == ("+14155550123", SENDER, as_typed,
-                                                                            twilio.callback_url)
+    assert (sent.to, sent.from_number, sent.body, sent.status_callback) == ("+14155550123", BARE, as_typed,
+                                                                            twilio.inbound_url)
     assert message.twilio_sid == sent.sid and sent.segments == count.segments
     assert message.conversation.phone == "+14155550123" and message.author.email == "owner@example.test"
     assert SmsSend.objects.get(message=message).outcome == f"sent: Twilio took it as {sent.sid}"
@@ -88,13 +87,12 @@ def test_each_refusal_names_its_field_and_writes_nothing(twilio, owner_client, f
     nothing_written(twilio)
 
 
-def test_no_sender_chosen_is_refused_naming_the_sender(twilio, owner_client):
-    config_update(twilio.connection, sender_kind="", sender="", sender_sid="")
+def test_no_sender_chosen_is_refused_naming_the_sender(twilio_connected, owner_client):
     response = owner_client.post(SEND, {"to": "+14155550123", "body": "Hi"})
     assert response.status_code == 422
     assert 'data-testid="sms-error-sender"' in response.content.decode()
     assert "Choose the number or Messaging Service that sends your texts" in response.content.decode()
-    nothing_written(twilio)
+    nothing_written(twilio_connected)
 
 
 def test_without_twilio_connected_the_composer_says_so_and_sends_nothing(sandbox, owner_client):

@@ -11,7 +11,6 @@ from hubwire.integrations.twilio.segments import segments
 from tests.conftest import SANDBOX_DB, sign_in
 from tests.factories import crm_objects
 from tests.integrations.meetings import run_jobs
-from tests.integrations.twilio.send_fixtures import twilio  # noqa: F401
 
 pytestmark = SANDBOX_DB
 

@@ -11,7 +11,7 @@ from hubwire.integrations.twilio.models import Conversation, SmsMessage
 from hubwire.integrations.twilio.segments import segments
 from tests.conftest import SANDBOX_DB, sign_in
 from tests.integrations.meetings import run_jobs
-from tests.integrations.twilio.inbound_fixtures import PERSON, twilio  # noqa: F401  (twilio: a fixture)
+from tests.integrations.twilio.conftest import PERSON
 from tests.test_accessibility import axe_script, serious_violations  # noqa: F401  (axe_script: a fixture)
 
 pytestmark = SANDBOX_DB

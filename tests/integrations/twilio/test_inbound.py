@@ -22,8 +22,7 @@ from hubwire.sandbox.twilio.inbound import webhook_params
 from hubwire.sandbox.twilio.models import Message
 from tests.conftest import SANDBOX_DB
 from tests.integrations.meetings import run_jobs
-from tests.integrations.twilio.inbound_fixtures import (PERSON, signed_post, text_params,  # noqa: F401
-                                                        twilio)  # (twilio: a fixture)
+from tests.integrations.twilio.conftest import PERSON, signed_post, text_params
 
 pytestmark = SANDBOX_DB
 

@@ -12,7 +12,7 @@ from hubwire.integrations.twilio.models import Conversation, OptOutChange, SmsMe
 from hubwire.sandbox.twilio.models import Message, OptOut
 from tests.conftest import SANDBOX_DB
 from tests.integrations.meetings import run_jobs
-from tests.integrations.twilio.inbound_fixtures import PERSON, twilio  # noqa: F401  (twilio: a fixture)
+from tests.integrations.twilio.conftest import PERSON
 
 pytestmark = SANDBOX_DB
 

@@ -9,7 +9,7 @@ from hubwire.events.models import Event
 from hubwire.integrations.twilio.models import Conversation, SmsMessage
 from tests.conftest import SANDBOX_DB, logged_in
 from tests.integrations.meetings import run_jobs
-from tests.integrations.twilio.inbound_fixtures import PERSON, connect_twilio, twilio  # noqa: F401  (a fixture)
+from tests.integrations.twilio.conftest import PERSON, connect
 
 pytestmark = SANDBOX_DB
 SOMEONE_ELSE = "+14155550199"
@@ -63,11 +63,10 @@ def test_another_workspaces_contact_with_the_number_is_never_attached(twilio, ot
     assert Conversation.objects.get().contact is None
 
 
-def test_each_workspace_has_its_own_conversation_with_a_number(twilio, workspace, other_workspace, outsider,
-                                                               monkeypatch):
+def test_each_workspace_has_its_own_conversation_with_a_number(twilio, workspace, other_workspace, outsider):
     """Two businesses on one Twilio account, each with its own connection URL: the same person texting
     both is two conversations, one in each workspace."""
-    other = connect_twilio(logged_in(outsider), other_workspace, twilio.sandbox, monkeypatch)
+    other = connect(logged_in(outsider), other_workspace, twilio.sandbox)
     text(twilio, "To Northwind")
     text(other, "To Elsewhere")
     assert sorted(Conversation.objects.values_list("workspace__name", "phone", "unread")) == [

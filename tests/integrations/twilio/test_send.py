@@ -17,15 +17,9 @@ from hubwire.jobs.models import JobStatus
 from hubwire.jobs.runner import execute
 from tests.conftest import SANDBOX_DB, wait_until
 from tests.integrations.meetings import run_jobs
-from tests.integrations.twilio.send_fixtures import (  # noqa: F401
-    MESSAGES_PATH,
-    events_of,
-    send_and_run,
-    twilio,
-)
+from tests.integrations.twilio.conftest import MESSAGES_PATH, PERSON, events_of, send_and_run
 
 pytestmark = SANDBOX_DB
-PERSON = "+14155550123"
 
 
 def queue(workspace, body="Your order is ready", to=PERSON, **extra) -> SmsMessage:

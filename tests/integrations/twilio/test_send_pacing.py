@@ -16,7 +16,7 @@ from hubwire.integrations.twilio.segments import segments
 from hubwire.integrations.twilio.send import SmsSend
 from tests.conftest import SANDBOX_DB
 from tests.integrations.meetings import run_jobs
-from tests.integrations.twilio.send_fixtures import number_sid, twilio  # noqa: F401
+from tests.integrations.twilio.conftest import number_sid
 
 THREE_SEGMENTS = "Your order is on its way. " * 16  # 416 GSM-7 characters: 153 + 153 + 110
 
@@ -46,7 +46,7 @@ def test_a_text_longer_than_the_bucket_goes_when_it_is_full_and_the_next_waits_i
 
 
 def send_from(twilio, sandbox, number: str) -> None:
-    config_update(twilio.connection, sender=number, sender_sid=number_sid(sandbox, number))
+    config_update(twilio.connection, sender=number, sender_sid=number_sid(number))
 
 
 def waiting_for(job: SmsSend) -> float:

@@ -10,18 +10,13 @@ import pytest
 
 from hubwire.integrations.models import InboundEvent
 from hubwire.integrations.twilio import compose
+from hubwire.integrations.twilio.inbound import EMPTY_TWIML
 from hubwire.integrations.twilio.models import STATUS_RANK, Conversation, SmsMessage, SmsStatus
 from tests.conftest import SANDBOX_DB, logged_in
 from tests.integrations.meetings import run_jobs
-from tests.integrations.twilio.send_fixtures import (  # noqa: F401
-    ConnectedTwilio,
-    events_of,
-    paste_credentials,
-    twilio,
-)
+from tests.integrations.twilio.conftest import PERSON, connect, events_of
 
 pytestmark = SANDBOX_DB
-PERSON = "+14155550123"
 ORDERED = ["queued", "sent", "delivered", "undelivered"]
 FINALS = {"delivered", "undelivered"}
 
@@ -40,7 +35,7 @@ def post_all(twilio, message: SmsMessage, statuses) -> list[str]:
     for status in statuses:
         response = twilio.post_callback(message, status)
         assert response.status_code == 200, response.text
-        assert response.text == "<Response/>"
+        assert response.text == EMPTY_TWIML
         run_jobs()
         message.refresh_from_db()
         seen.append(message.status)
@@ -131,7 +126,7 @@ def test_a_callback_for_a_text_hubwire_does_not_know_is_ignored_in_words(twilio,
 
 
 def test_a_callback_on_one_workspaces_url_never_touches_anothers_text(twilio, workspace, other_workspace, outsider):
-    theirs = ConnectedTwilio(paste_credentials(logged_in(outsider), other_workspace), twilio.sandbox)
+    theirs = connect(logged_in(outsider), other_workspace, twilio.sandbox)
     mine = sent_text(workspace)
     their_conversation = Conversation.objects.create(workspace=other_workspace, phone=PERSON)
     their_message = SmsMessage.objects.create(workspace=other_workspace, conversation=their_conversation,

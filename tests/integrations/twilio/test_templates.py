@@ -15,7 +15,7 @@ from hubwire.integrations.twilio.send import SmsSend
 from hubwire.portal.services import access_set
 from tests.conftest import SANDBOX_DB, logged_in
 from tests.factories import crm_objects
-from tests.integrations.twilio.send_fixtures import send_and_run, twilio  # noqa: F401
+from tests.integrations.twilio.conftest import send_and_run
 
 pytestmark = SANDBOX_DB
 FILL = "/integrations/twilio/compose/fill/"
