@@ -2,9 +2,12 @@
 local form) or to the chosen contact's, counted as the page counted it; every refusal names its field
 and writes nothing."""
 
+import html
+
 import pytest
 
 from hubwire.crm.services import people
+from hubwire.integrations.twilio import optout
 from hubwire.integrations.twilio.models import Conversation, SmsMessage, SmsStatus
 from hubwire.integrations.twilio.segments import line_breaks_as_typed, segments
 from hubwire.integrations.twilio.send import SmsSend
@@ -103,13 +106,16 @@ def test_without_twilio_connected_the_composer_says_so_and_sends_nothing(sandbox
 
 
 def test_an_opted_out_number_is_shown_and_refused(twilio, owner_client, maya):
-    Conversation.objects.create(workspace=twilio.workspace, phone=maya.phone, contact=maya, opted_out=True)
-    shown = owner_client.post("/integrations/twilio/compose/fill/", {"contact": maya.pk, "to": ""})
-    assert 'data-testid="sms-opted-out"' in shown.content.decode()
+    conversation = Conversation.objects.create(workspace=twilio.workspace, phone=maya.phone, contact=maya)
+    optout.record(conversation, opted_out=True, source="STOP")
+    refusal = html.escape(optout.refusal(twilio.workspace, maya.phone))
+    assert "opted out of your texts by replying STOP" in refusal
+    shown = owner_client.post("/integrations/twilio/compose/fill/", {"contact": maya.pk, "to": ""}).content.decode()
+    assert 'data-testid="sms-opted-out"' in shown and refusal in shown
     response = owner_client.post(SEND, {"contact": maya.pk, "to": "", "body": "Hi"})
     assert response.status_code == 422
     page = response.content.decode()
-    assert 'data-testid="sms-error-to"' in page and "replied STOP" in page
+    assert 'data-testid="sms-error-to"' in page and refusal in page
     nothing_written(twilio)
 
 

@@ -1,15 +1,17 @@
 """The send job against the sandbox Twilio: a create whose answer was lost is found at Twilio and never
 sent twice; a job run again sends nothing; Twilio's refusals (21610, 21211, 21614) and delivery failures
-(30003, 30005, 30006) end the text with the reason in words, 21610 also in the opt-out ledger;
-automated texts wait for the end of quiet hours."""
+(30003, 30005, 30006) end the text with the reason in words, 21610 also in the opt-out ledger and
+in the words the composer refuses with (optout.refusal), as does an opt-out that came after the text
+was queued; automated texts wait for the end of quiet hours."""
 
+import html
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from hubwire.integrations.models import Connection, ConnectionStatus
-from hubwire.integrations.twilio import compose
+from hubwire.integrations.twilio import compose, optout
 from hubwire.integrations.twilio.config import config_update
 from hubwire.integrations.twilio.models import OptOutChange, SmsMessage, SmsStatus
 from hubwire.integrations.twilio.send import SmsSend
@@ -17,7 +19,7 @@ from hubwire.jobs.models import JobStatus
 from hubwire.jobs.runner import execute
 from tests.conftest import SANDBOX_DB, wait_until
 from tests.integrations.meetings import run_jobs
-from tests.integrations.twilio.conftest import MESSAGES_PATH, PERSON, events_of, send_and_run
+from tests.integrations.twilio.conftest import COMPOSE_SEND_URL, MESSAGES_PATH, PERSON, events_of, send_and_run
 
 pytestmark = SANDBOX_DB
 
@@ -94,7 +96,6 @@ def test_a_job_run_again_sends_nothing(twilio, workspace):
 
 
 @pytest.mark.parametrize("to, code, words", [
-    ("+15005550004", "21610", "This contact replied STOP and has unsubscribed from your texts."),
     ("+15005550001", "21211", "The recipient's phone number is not a valid number for text messages."),
     ("+15005550009", "21614", "The recipient's number cannot receive text messages (it may be a landline)."),
 ])
@@ -105,16 +106,27 @@ def test_twilios_refusal_ends_the_text_in_words(twilio, owner_client, workspace,
     assert message.twilio_sid is None and message.send_started_at is None
     assert events_of(workspace) == [f"sms.failed:{message.pk}"]
     assert twilio.sent() == []
-    ledger = list(OptOutChange.objects.values_list("opted_out", "source", "message"))
-    assert ledger == ([(True, "21610", message.pk)] if code == "21610" else [])
+    assert not OptOutChange.objects.exists()
     message.conversation.refresh_from_db()
-    assert message.conversation.opted_out is (code == "21610")
+    assert not message.conversation.opted_out
 
 
-def test_after_21610_the_composer_refuses_the_number(twilio, owner_client):
-    send_and_run(owner_client, to="+15005550004", body="Hello")
-    response = owner_client.post("/integrations/twilio/compose/send/", {"to": "+15005550004", "body": "Again"})
-    assert response.status_code == 422 and "replied STOP" in response.content.decode()
+def test_twilios_21610_is_an_opt_out_said_in_the_composers_words_and_the_composer_then_refuses(twilio, owner_client,
+                                                                                               workspace):
+    opted_out = "+15005550004"  # Twilio's magic number for a recipient who opted out
+    message = send_and_run(owner_client, to=opted_out, body="Hello")
+    refusal = optout.refusal(workspace, opted_out)
+    assert refusal.startswith(f"Twilio refused a text to {opted_out} on ") and "(error 21610)" in refusal
+    assert (message.status, message.error_code, message.error) == (SmsStatus.FAILED, "21610", f"Not sent: {refusal}")
+    assert message.twilio_sid is None and message.send_started_at is None
+    assert events_of(workspace) == [f"sms.failed:{message.pk}"]
+    assert twilio.sent() == []
+    assert list(OptOutChange.objects.values_list("opted_out", "source", "message")) == [(True, "21610", message.pk)]
+    message.conversation.refresh_from_db()
+    assert message.conversation.opted_out
+
+    response = owner_client.post(COMPOSE_SEND_URL, {"to": opted_out, "body": "Again"})
+    assert response.status_code == 422 and html.escape(refusal) in response.content.decode()
     assert SmsMessage.objects.count() == 1
 
 
@@ -147,12 +159,13 @@ def test_a_text_queued_before_twilio_was_disconnected_fails_in_words(twilio, wor
 
 def test_a_text_to_a_number_that_opted_out_after_it_was_queued_is_not_sent(twilio, workspace):
     message = queue(workspace)
-    message.conversation.opted_out = True
-    message.conversation.save()
+    optout.record(message.conversation, opted_out=True, source="STOP")  # the person's STOP came meanwhile
     run_jobs()
     message.refresh_from_db()
-    assert message.status == SmsStatus.FAILED and "replied STOP" in message.error
-    assert twilio.creates() == []
+    refusal = optout.refusal(workspace, PERSON)
+    assert "opted out of your texts by replying STOP" in refusal
+    assert (message.status, message.error) == (SmsStatus.FAILED, f"Not sent: {refusal}")
+    assert twilio.creates() == [] and events_of(workspace) == [f"sms.failed:{message.pk}"]
 
 
 def quiet_now(twilio) -> str:

@@ -20,7 +20,9 @@ paced as one sender: hubwire does not know how many numbers it holds.
 
 Automated texts (not typed by a person) ask quiet hours (quiet.py) first and are held (status
 "held") until the morning. Twilio's refusals become the message's failure in words (errors.py);
-21610 also records the opt-out (optout.py). The status callback URL is the connection's own."""
+21610 also records the opt-out (optout.py). A text to a number that opted out, whether hubwire knew
+before sending or Twilio said 21610, fails in optout.refusal's words, the ones the composer shows.
+The status callback URL is the connection's own."""
 
 from __future__ import annotations
 
@@ -197,7 +199,10 @@ def _answered(provider, message: SmsMessage, response: httpx.Response) -> str:
     if problem.code == "21611":
         raise RetryLater(problem.message, after_seconds=QUEUE_FULL_RETRY_SECONDS)
     if problem.code == "21610":
+        # Said as the composer says it (optout.refusal), now that the ledger holds Twilio's refusal.
         optout.record(message.conversation, opted_out=True, source="21610", message=message)
+        if refused := optout.refusal(message.workspace, message.conversation.phone):
+            return _refused(message, problem.code, f"Not sent: {refused}")
     return _refused(message, problem.code, problem.message)
 
 
