@@ -31,4 +31,7 @@ def conversation_with(workspace, phone: str, *, received: int = 1, sent: int = 0
 
 
 def connected(workspace) -> Connection:
-    return Connection.objects.create(workspace=workspace, provider="twilio", status=ConnectionStatus.ACTIVE)
+    """An active Twilio connection with a number chosen to send from (no call to Twilio is made)."""
+    return Connection.objects.create(workspace=workspace, provider="twilio", status=ConnectionStatus.ACTIVE,
+                                     details={"twilio": {"sender_kind": "number", "sender": "+12025550101",
+                                                         "sender_label": "(202) 555-0101"}})

@@ -94,12 +94,13 @@ def test_a_reply_is_recorded_for_sending_with_its_author_and_count(owner, worksp
 
 
 @pytest.mark.parametrize("body, words", [
-    ("", "Type the text to send."),
-    ("   \r\n ", "Type the text to send."),
+    ("", "Write the reply to send."),  # not the composer's "or choose a template": the reply box has none
+    ("   \r\n ", "Write the reply to send."),
     ("x" * 1601, "at most 1,600 characters"),
 ])
 def test_a_reply_that_cannot_be_sent_is_refused_naming_the_field(owner, workspace, body, words):
     conversation = conversation_with(workspace, MAYA)
+    connected(workspace)
     response = logged_in(owner).post(f"/integrations/twilio/conversations/{conversation.pk}/reply/", {"body": body})
     assert response.status_code == 422
     assert list(response.context["reply_errors"]) == ["body"] and words in response.context["reply_errors"]["body"]
@@ -109,14 +110,27 @@ def test_a_reply_that_cannot_be_sent_is_refused_naming_the_field(owner, workspac
 
 def test_a_reply_to_an_opted_out_number_is_refused_with_the_reason(owner, workspace):
     conversation = conversation_with(workspace, MAYA)
+    connected(workspace)
     optout.record(conversation, opted_out=True, source="STOP", message=conversation.messages.get())
     response = logged_in(owner).post(f"/integrations/twilio/conversations/{conversation.pk}/reply/",
                                      {"body": "Are you sure?"})
     assert response.status_code == 422
-    assert response.context["reply_errors"]["body"] == optout.refusal(workspace, MAYA)
+    # As the composer refuses it: the number's refusal on "to" (the conversation's number), in optout's words.
+    assert response.context["reply_errors"] == {"to": optout.refusal(workspace, MAYA)}
     page = response.content.decode()
+    assert 'aria-describedby="sms-reply-error"' in page and 'aria-invalid' not in page  # the text itself is fine
     assert "opted out of your texts by replying STOP" in page and 'data-testid="sms-opted-out"' in page
     assert 'value="Are you sure?"' in page or ">Are you sure?</textarea>" in page  # what was typed is kept
+    assert not SmsMessage.objects.filter(direction="outbound").exists()
+
+
+def test_a_reply_before_a_sender_is_chosen_is_refused_saying_so(owner, workspace):
+    conversation = conversation_with(workspace, MAYA)
+    response = logged_in(owner).post(f"/integrations/twilio/conversations/{conversation.pk}/reply/",
+                                     {"body": "On my way"})
+    assert response.status_code == 422
+    assert list(response.context["reply_errors"]) == ["sender"]
+    assert "Twilio is not connected" in response.content.decode()
     assert not SmsMessage.objects.filter(direction="outbound").exists()
 
 

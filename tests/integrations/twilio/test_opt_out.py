@@ -110,7 +110,7 @@ def test_stop_from_the_sandbox_phone_and_the_reply_is_refused_until_start(twilio
     assert OptOut.objects.filter(recipient=PERSON).exists()  # Twilio's own blocklist, in the sandbox
     with pytest.raises(FieldError) as refused:
         compose.send_reply(conversation, "One more thing…", None)
-    assert refused.value.errors["body"] == optout.refusal(workspace, PERSON)
+    assert refused.value.errors == {"to": optout.refusal(workspace, PERSON)}  # the number's refusal, as composing
     assert not SmsMessage.objects.filter(direction="outbound").exists()
 
     twilio.text_in("START")

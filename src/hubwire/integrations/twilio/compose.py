@@ -26,6 +26,8 @@ from hubwire.integrations.twilio.models import Conversation, Direction, SmsMessa
 from hubwire.integrations.twilio.templates import Records, template_text, unfilled
 
 BODY_LIMIT = 1600  # Twilio's, providers.md §6.1 (segments.too_long counts it)
+EMPTY_BODY = "Write a message, or choose a template."
+EMPTY_REPLY = "Write the reply to send."
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def sender_problem(workspace) -> str:
 def body_problem(body: str, records: Records) -> str:
     """Why this text cannot be sent as it is, or ""."""
     if not body.strip():
-        return "Write a message, or choose a template."
+        return EMPTY_BODY
     if problem := text_problem(body):
         return f"The message {problem}."
     if segments.too_long(body):
@@ -143,9 +145,16 @@ def sms_send(*, workspace, to: str, body: str, author=None, contact=None, appoin
 
 
 def send_reply(conversation: Conversation, body: str, author) -> SmsMessage:
-    """A reply typed in a conversation: a text to its number, about its contact."""
-    return sms_send(workspace=conversation.workspace, to=conversation.phone, body=body, author=author,
-                    contact=conversation.contact_id)
+    """A reply typed in a conversation: a text to its number, about its contact. It is refused as
+    the composer refuses, field by field: the number's refusal (an opt-out) on "to", a missing
+    sender on "sender", the text's own on "body"."""
+    try:
+        return sms_send(workspace=conversation.workspace, to=conversation.phone, body=body, author=author,
+                        contact=conversation.contact_id)
+    except FieldError as exc:
+        if "body" in exc.errors and not (body or "").strip():
+            raise FieldError({**exc.errors, "body": EMPTY_REPLY}) from None  # the reply box offers no templates
+        raise
 
 
 def _conversation(workspace, found: Recipient) -> Conversation:
