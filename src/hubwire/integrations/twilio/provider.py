@@ -15,8 +15,8 @@ class Twilio(Provider):
     tab_label = "SMS"
     summary = "Send text messages to contacts with templates and a live character counter; see replies."
     auth_kind = AuthKind.CREDENTIALS
-    # True on this branch so that its tab (credentials form, sender) can be used and tested alone;
-    # the SMS issue's merge decides what the main line ships.
+    # Issue 20's three parts are all here: connecting and the sender, the composer and sending,
+    # replies, opt-outs and quiet hours.
     built = True
     # api: the 2010-04-01 REST API (accounts, numbers, messages); messaging: Messaging Services (v1).
     hosts = {"api": "https://api.twilio.com", "messaging": "https://messaging.twilio.com"}
