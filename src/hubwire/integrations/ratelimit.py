@@ -33,17 +33,19 @@ class MemoryBuckets:
         self._buckets: dict[str, tuple[float, float]] = {}
         self._held: dict[str, int] = {}
 
-    def take(self, key: str, rate: float, burst: int) -> float:
-        """Take a token now if there is one (returns 0), else return how long until there is."""
+    def take(self, key: str, rate: float, burst: int, cost: int = 1) -> float:
+        """Take `cost` tokens now if there are (returns 0), else return how long until there are. A
+        cost above the burst goes once the bucket is full and leaves it owing the rest (see acquire)."""
         with self._lock:
             now = self._clock()
             tokens, stamp = self._buckets.get(key, (float(burst), now))
             tokens = min(float(burst), tokens + (now - stamp) * rate)
-            if tokens >= 1:
-                self._buckets[key] = (tokens - 1, now)
+            need = min(cost, burst)
+            if tokens >= need:
+                self._buckets[key] = (tokens - cost, now)
                 return 0.0
             self._buckets[key] = (tokens, now)
-            return (1 - tokens) / rate
+            return (need - tokens) / rate
 
     def hold(self, key: str, limit: int, lease: float) -> str | None:
         """Take one of `limit` places (returns a ticket), or None when all are held."""
@@ -58,19 +60,21 @@ class MemoryBuckets:
             self._held[key] = max(self._held.get(key, 0) - 1, 0)
 
 
-# KEYS[1] the bucket; ARGV rate (tokens/s), burst. The server's clock, so every process agrees.
+# KEYS[1] the bucket; ARGV rate (tokens/s), burst, cost. The server's clock, so every process agrees.
 _TAKE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local rate, burst, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'stamp')
 local tokens = tonumber(state[1]) or burst
 local stamp = tonumber(state[2]) or now
 tokens = math.min(burst, tokens + (now - stamp) * rate)
+local need = math.min(cost, burst)
 local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+if tokens >= need then tokens = tokens - cost else wait = (need - tokens) / rate end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+-- kept until it is full again (a debt included), after which a missing key reads as full
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
 return tostring(wait)
 """
 
@@ -95,8 +99,8 @@ class RedisBuckets:
         self._take = self._redis.register_script(_TAKE)
         self._hold = self._redis.register_script(_HOLD)
 
-    def take(self, key: str, rate: float, burst: int) -> float:
-        return float(self._take(keys=[f"hubwire:ratelimit:{key}"], args=[rate, burst]))
+    def take(self, key: str, rate: float, burst: int, cost: int = 1) -> float:
+        return float(self._take(keys=[f"hubwire:ratelimit:{key}"], args=[rate, burst, cost]))
 
     def hold(self, key: str, limit: int, lease: float) -> str | None:
         ticket = secrets.token_hex(8)
@@ -116,12 +120,16 @@ def buckets():
     return _buckets(settings.HUBWIRE_REDIS_URL)
 
 
-def acquire(key: str, rate: float, burst: int, *, max_wait: float, sleep=time.sleep, store=None) -> float:
-    """Block until the bucket gives a token; returns the seconds waited. Raises
-    RateLimitWaitTooLong rather than wait longer than max_wait in total."""
+def acquire(key: str, rate: float, burst: int, *, max_wait: float, sleep=time.sleep, store=None,
+            cost: int = 1) -> float:
+    """Block until the bucket gives `cost` tokens; returns the seconds waited. Raises
+    RateLimitWaitTooLong rather than wait longer than max_wait in total (max_wait=0: take them now or
+    say how long until they are there). A cost above the burst (an SMS of more segments than its
+    sender's bucket holds) goes once the bucket is full and leaves it owing the rest, so the next
+    caller waits that out: the long-run rate stays the bucket's."""
     store = store or buckets()
     waited = 0.0
-    while (wait := store.take(key, rate, burst)) > 0:
+    while (wait := store.take(key, rate, burst, cost)) > 0:
         if waited + wait > max_wait:
             raise RateLimitWaitTooLong(key, wait)
         sleep(wait)

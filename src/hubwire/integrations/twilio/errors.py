@@ -29,6 +29,29 @@ KNOWN: dict[str, tuple[str, bool]] = {
 }
 
 
+# Codes a message ends with after it was accepted, in a status callback's ErrorCode (providers.md §6.1,
+# twilio.com/docs/errors/300xx; the names of all but 30001 are [U]).
+DELIVERY: dict[str, str] = {
+    "30001": "Too many messages were waiting to leave your sending number, and Twilio dropped this one. Send it "
+             "again later, or send through a Messaging Service with more numbers.",
+    "30003": "The recipient's phone could not be reached (it may be switched off or out of coverage).",
+    "30004": "The message was blocked: the recipient may have blocked your number, or their carrier blocked it.",
+    "30005": "The recipient's number is unknown to their carrier; it may no longer be in use. Check the number.",
+    "30006": "The recipient's number is a landline, or its carrier cannot receive text messages.",
+    "30007": "The recipient's carrier filtered the message (it may look like spam to them).",
+    "30008": "The carrier could not deliver the message, and did not say why.",
+}
+
+
+def delivery_error(code: str) -> str:
+    """Why a message was not delivered, in words, from a status callback's ErrorCode."""
+    code = str(code or "").strip()
+    if not code:
+        return ""
+    words = DELIVERY.get(code, "Twilio reported an error delivering the message.")
+    return f"{words} (Twilio error {code}: https://www.twilio.com/docs/errors/{code})" if code.isdigit() else words
+
+
 def explain(response: httpx.Response) -> ProviderProblem:
     body = json_object(response) or {}
     code, words = str(body.get("code") or ""), str(body.get("message") or "")
