@@ -1,7 +1,7 @@
 """hubwire benchmarks (`make bench`). Each prints its figure beside its peer as a ratio; none of
 them is a test, and no test asserts a time.
 
-`python -m bench` runs them all; `python -m bench webhooks` (or http_overhead, portal, quickbooks, calendar) runs one.
+`python -m bench` runs them all; `python -m bench webhooks` (or http_overhead, portal, quickbooks, calendar, sms) runs one.
 
 http_overhead: provider calls through hubwire's outbound module (rate-limit bucket, retry policy,
 scrubbed log line per call) against raw httpx, same local receiver, same keep-alive connection.
@@ -70,12 +70,13 @@ def main() -> int:
     import django
 
     django.setup()
-    from bench import calendar, portal, quickbooks, webhooks
+    from bench import calendar, portal, quickbooks, sms, webhooks
 
-    chosen = sys.argv[1:] or ["http_overhead", "portal", "webhooks", "quickbooks", "calendar"]
+    chosen = sys.argv[1:] or ["http_overhead", "portal", "webhooks", "quickbooks", "calendar", "sms"]
     for name in chosen:
         {"http_overhead": http_overhead, "portal": portal.run, "webhooks": webhooks.run,
-         "quickbooks": quickbooks.run, "calendar": calendar.run}[name]()
+         "quickbooks": quickbooks.run, "calendar": calendar.run,
+         "sms": sms.run}[name]()
     return 0
 
 

@@ -98,3 +98,36 @@ def test_a_bad_pacing_setting_is_named_and_the_text_waits(twilio, workspace, set
     assert f"HUBWIRE_TWILIO_SEGMENTS_PER_SECOND {words}" in SmsSend.objects.get().last_error
     message.refresh_from_db()
     assert message.status == SmsStatus.WAITING and twilio.creates() == []
+
+
+def test_a_messaging_service_sends_at_the_rate_of_all_its_numbers():
+    from hubwire.integrations.twilio.send import sender_rate_limit
+
+    assert sender_rate_limit(1).per_second == 1 and sender_rate_limit(2).per_second == 2
+    assert sender_rate_limit(3).burst == 3 * sender_rate_limit(1).burst
+
+
+@SANDBOX_DB
+def test_choosing_a_service_keeps_how_many_numbers_send_and_a_number_is_one(twilio, sandbox):
+    from hubwire.sandbox.twilio.account import SERVICE_NUMBERS, SERVICE_SID
+
+    assert twilio.choose(SERVICE_SID).sender_numbers == len(SERVICE_NUMBERS) == 2
+    assert twilio.choose(number_sid("+12025550101")).sender_numbers == 1
+
+
+@SANDBOX_DB
+def test_a_service_of_two_numbers_lets_two_texts_through_where_one_number_lets_one(twilio, sandbox, workspace,
+                                                                                   settings, monkeypatch):
+    import uuid
+
+    from hubwire.integrations.twilio import send
+    from hubwire.sandbox.twilio.account import SERVICE_SID
+
+    fresh = uuid.uuid4().hex  # the Service's bucket of this test alone (another test may have sent through it)
+    monkeypatch.setattr(send, "bucket_key", lambda account_sid, sender: f"test-{fresh}:{account_sid}:{sender}")
+    twilio.choose(SERVICE_SID)
+    settings.HUBWIRE_TWILIO_SEGMENTS_PER_SECOND = 1
+    settings.HUBWIRE_TWILIO_QUEUE_AHEAD_SECONDS = 3  # one number: 3 segments may wait; two numbers: 6
+    for n in range(3):
+        compose.sms_send(workspace=workspace, to=f"+1415555013{n}", body=THREE_SEGMENTS)
+    assert run_jobs() == ["done", "done", "later"]

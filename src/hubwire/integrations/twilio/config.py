@@ -21,6 +21,7 @@ class SmsConfig:
     sender: str = ""             # E.164 number, or MG… Messaging Service sid
     sender_label: str = ""       # as Twilio names it, for the tab
     sender_sid: str = ""         # PN… of a number (to set its SmsUrl), or the MG… sid
+    sender_numbers: int = 1      # how many numbers send: a Messaging Service's pool shares the work
     set_inbound_url: bool = False
     quiet_hours: bool = True
     quiet_start: str = DEFAULT_QUIET_START.strftime("%H:%M")

@@ -15,8 +15,9 @@ sender has a token bucket (integrations/ratelimit.py) and a message of n segment
 that must wait gives its worker back (RetryLater) and comes again when its turn is due. The bucket
 holds HUBWIRE_TWILIO_QUEUE_AHEAD_SECONDS of sending (10 s): that much may wait in Twilio's own
 queue, which covers the time a waiting job takes to be woken (the jobs tick), so the sender never
-idles, and stays far inside Twilio's 4-hour queue limit (21611 / 30001). A Messaging Service is
-paced as one sender: hubwire does not know how many numbers it holds.
+idles, and stays far inside Twilio's 4-hour queue limit (21611 / 30001). A Messaging Service sends
+from each of its numbers at that rate, so its bucket fills as fast as all of them (the count is
+read from Twilio when the Service is chosen: config.sender_numbers).
 
 Automated texts (not typed by a person) ask quiet hours (quiet.py) first and are held (status
 "held") until the morning. Twilio's refusals become the message's failure in words (errors.py);
@@ -110,17 +111,18 @@ def bucket_key(account_sid: str, sender: str) -> str:
     return f"twilio-sender:{account_sid}:{sender}"
 
 
-def sender_rate_limit() -> RateLimit:
-    """One sender's pace, in segments: its rate, and as many as may wait in Twilio's queue."""
-    rate = segments_per_second()
+def sender_rate_limit(numbers: int = 1) -> RateLimit:
+    """One sender's pace, in segments: its rate, and as many as may wait in Twilio's queue. A Messaging
+    Service spreads its texts over its `numbers`, each sending at that rate."""
+    rate = segments_per_second() * max(numbers, 1)
     return RateLimit(per_second=rate, burst=max(1, round(rate * queue_ahead_seconds())),
                      source="twilio.com/docs/errors/30001: a US long code sends 1 segment a second (providers.md "
                             "§6.1); HUBWIRE_TWILIO_SEGMENTS_PER_SECOND")
 
 
-def take_turn(account_sid: str, sender: str, segment_count: int) -> None:
+def take_turn(account_sid: str, sender: str, segment_count: int, *, numbers: int = 1) -> None:
     """Take the message's segments from its sender's bucket, or give the worker back until they are there."""
-    pace = sender_rate_limit()
+    pace = sender_rate_limit(numbers)
     try:
         acquire(bucket_key(account_sid, sender), pace.per_second, pace.burst, max_wait=0, cost=max(segment_count, 1))
     except RateLimitWaitTooLong as exc:
@@ -156,7 +158,7 @@ def _send(job: SmsSend, message: SmsMessage) -> str:
                 found = _sent_before(provider, client, account_sid, message)
                 if found is not None:
                     return _adopted(message, found)
-            take_turn(account_sid, config.sender, message.segments)
+            take_turn(account_sid, config.sender, message.segments, numbers=config.sender_numbers)
             # The first attempt's moment is kept, so that every later look covers every earlier create.
             sender, started = config.sender, message.send_started_at or timezone.now()
             SmsMessage.objects.filter(pk=message.pk).update(send_started_at=started, sender=sender)

@@ -211,7 +211,8 @@ def _point(client: httpx.Client, connection: Connection, sender: Sender) -> None
 def _as_config(chosen: Sender, allowed: bool) -> dict:
     """The SmsConfig fields that keep `chosen` as the sender."""
     return {"sender_kind": chosen.kind, "sender": chosen.address, "sender_label": chosen.label,
-            "sender_sid": chosen.sid, "set_inbound_url": allowed}
+            "sender_sid": chosen.sid, "set_inbound_url": allowed,
+            "sender_numbers": max(1, len(chosen.numbers)) if chosen.kind == SERVICE else 1}
 
 
 def sender_choose(*, workspace, actor, data) -> SmsConfig:
