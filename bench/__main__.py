@@ -1,7 +1,8 @@
 """hubwire benchmarks (`make bench`). Each prints its figure beside its peer as a ratio; none of
 them is a test, and no test asserts a time.
 
-`python -m bench` runs them all; `python -m bench webhooks` (or http_overhead, portal, quickbooks, calendar, sms) runs one.
+`python -m bench` runs them all; `python -m bench webhooks` (or http_overhead, portal, quickbooks,
+calendar, sms) runs one.
 
 http_overhead: provider calls through hubwire's outbound module (rate-limit bucket, retry policy,
 scrubbed log line per call) against raw httpx, same local receiver, same keep-alive connection.

@@ -13,9 +13,10 @@ leave would meet 21611 (a bare number) or 30001 (a Service) within the run.
 
 Prints, for each sender, the segments a second hubwire handed over (from the first create to the
 last; with no queue-ahead allowance, HUBWIRE_TWILIO_QUEUE_AHEAD_SECONDS=0, so that the figure is the
-pace itself and not the first burst it lets wait in Twilio's queue) beside the rate the sender allows (its numbers x RATE) as a ratio, target >= 0.95, and the
-21611/30001 refusals, target 0. Prints, never asserts. Run alone with `python -m bench sms`;
-BENCH_SMS_MESSAGES, BENCH_SMS_RATE and BENCH_SMS_QUEUE_LIMIT change it."""
+pace itself and not the first burst it lets wait in Twilio's queue) beside the rate the sender
+allows (its numbers x RATE) as a ratio, target >= 0.95, and the 21611/30001 refusals, target 0.
+Prints, never asserts. Run alone with `python -m bench sms`; BENCH_SMS_MESSAGES, BENCH_SMS_RATE and
+BENCH_SMS_QUEUE_LIMIT change it."""
 
 import logging
 import os
@@ -92,7 +93,8 @@ def through(client, connection, workspace, *, sid: str, numbers: int, first: int
     low, high = messages[0].conversation.phone, messages[-1].conversation.phone  # same length: a range
     made = Message.objects.filter(to__gte=low, to__lte=high, direction="outbound-api").order_by("date_created")
     created = list(made.values_list("date_created", flat=True))
-    refused = SmsMessage.objects.filter(workspace=workspace, conversation__phone__gte=low, conversation__phone__lte=high,
+    refused = SmsMessage.objects.filter(workspace=workspace, conversation__phone__gte=low,
+                                        conversation__phone__lte=high,
                                         error_code__in=("21611", "30001")).count()
     allowed = RATE * numbers
     seconds = (created[-1] - created[0]).total_seconds() if len(created) > 1 else 0

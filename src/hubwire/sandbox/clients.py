@@ -47,13 +47,21 @@ def sandbox_url(host: str, path: str) -> str:
 def post_event(url: str, body: bytes, headers: dict, note: str):
     """POST one signed event to an app, as the provider does, and log it in the call log (host
     "hubwire"); the response, or None when the app could not be reached."""
+    return send_event("POST", url, headers, note, body=body)
+
+
+def send_event(method: str, url: str, headers: dict, note: str, *, body: bytes = b"", timeout: float = 10):
+    """One request to an app (a POST with a body, or a GET with its parameters in the URL, as Twilio
+    may send a webhook), logged in the call log; the response, or None when unreachable."""
     from hubwire.sandbox.models import Call
 
     path = urlsplit(url).path
     try:
-        response = httpx.post(url, content=body, headers=headers, timeout=10, verify=tls_context())
+        response = httpx.request(method, url, content=body or None, headers=headers, timeout=timeout,
+                                 verify=tls_context())
     except httpx.HTTPError as exc:
-        Call.objects.create(host="hubwire", method="POST", path=path, status=0, note=f"{note}: {type(exc).__name__}"[:100])
+        Call.objects.create(host="hubwire", method=method, path=path, status=0,
+                            note=f"{note}: {type(exc).__name__}"[:100])
         return None
-    Call.objects.create(host="hubwire", method="POST", path=path, status=response.status_code, note=note[:100])
+    Call.objects.create(host="hubwire", method=method, path=path, status=response.status_code, note=note[:100])
     return response

@@ -61,8 +61,8 @@ def google_time(moment: datetime) -> dict:
 
 def test_a_thousand_random_edits_on_both_sides_end_in_agreement(calendar, workspace, settings):
     # Google's 600 requests a minute would make this test wait on its own pacing (tested elsewhere).
-    settings.HUBWIRE_GOOGLE_CALENDAR_REQUESTS_PER_MINUTE = settings.HUBWIRE_SANDBOX_GOOGLE_CALENDAR_REQUESTS_PER_MINUTE \
-        = 60_000
+    settings.HUBWIRE_GOOGLE_CALENDAR_REQUESTS_PER_MINUTE = 60_000
+    settings.HUBWIRE_SANDBOX_GOOGLE_CALENDAR_REQUESTS_PER_MINUTE = 60_000
     rng = random.Random(int(os.environ.get("HUBWIRE_RANDOM_SEED", "19")))
     quiet_google()  # the test chooses when hubwire reads the calendar, so each round's edits meet at once
     pairs: list[Pair] = []

@@ -89,7 +89,8 @@ def test_an_exception_edited_in_google_changes_only_that_occurrence(calendar, wo
     series = calendar.control("create-event", event=WEEKLY)
     run_jobs()
     calendar.control("edit-event", event_id=f"{series['id']}_20270308T150000Z", changes={
-        "summary": "Weekly sync (moved)", "start": {"dateTime": "2027-03-08T13:00:00-05:00", "timeZone": "America/New_York"},
+        "summary": "Weekly sync (moved)",
+        "start": {"dateTime": "2027-03-08T13:00:00-05:00", "timeZone": "America/New_York"},
         "end": {"dateTime": "2027-03-08T13:30:00-05:00", "timeZone": "America/New_York"}})
     calendar.control("delete-event", event_id=f"{series['id']}_20270322T140000Z")
     run_jobs()

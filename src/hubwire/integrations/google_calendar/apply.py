@@ -98,7 +98,8 @@ def _apply_known(reading: Reading, row: SyncRecord, event: dict, *, from_series:
     merged = f.merge(ledger.agreed(row), local, remote)
     extra = {"attendees": event.get("attendees") or [], "meet_request": row.synced.get("meet_request", ""),
              "meet_state": meet.conference_state(event),
-             "exception": bool(row.synced.get("exception")) or (bool(event.get("recurringEventId")) and not from_series)}
+             "exception": bool(row.synced.get("exception"))
+             or (bool(event.get("recurringEventId")) and not from_series)}
     try:
         with transaction.atomic():
             if merged.to_hubwire:
@@ -138,7 +139,8 @@ def _record_conflict(appointment: Appointment, key: str, mine, theirs) -> None:
     Activity.objects.create(
         workspace_id=appointment.workspace_id, account=account,
         summary=(f"“{appointment.title}”: the {f.LABELS[key]} was changed in both hubwire and Google Calendar. "
-                 f"Google's {f.describe(key, theirs)} was kept; hubwire's {f.describe(key, mine)} was not applied.")[:300])
+                 f"Google's {f.describe(key, theirs)} was kept; hubwire's {f.describe(key, mine)} was not "
+                 "applied.")[:300])
 
 
 def _adopt(reading: Reading, event: dict) -> SyncRecord | None:
@@ -204,7 +206,8 @@ def apply_series(reading: Reading, series: dict) -> None:
     row = ledger.row_for_event(reading.workspace, series["id"], ledger.SERIES)
     if row is None:
         row = SyncRecord.objects.create(workspace=reading.workspace, provider=KEY, kind=ledger.SERIES,
-                                        external_id=series["id"], status=SyncStatus.SYNCED, matched_by=MatchedBy.PROVIDER)
+                                        external_id=series["id"], status=SyncStatus.SYNCED,
+                                        matched_by=MatchedBy.PROVIDER)
     if row.version == series.get("etag") and row.synced.get("series"):
         return
     record_save(row, version=series.get("etag", ""), synced={"series": series}, status=SyncStatus.SYNCED)
@@ -216,7 +219,8 @@ def lay_out(reading: Reading, row: SyncRecord) -> None:
     existing ones merged with the series' current fields, ones the series no longer has cancelled.
     Occurrences Google keeps as exceptions are left to their own events."""
     series = row.synced.get("series") or {}
-    instances = [] if series.get("status") == "cancelled" else recurrence.occurrences(series, reading.window, reading.zone)
+    cancelled = series.get("status") == "cancelled"
+    instances = [] if cancelled else recurrence.occurrences(series, reading.window, reading.zone)
     if instances:
         reading.known |= f.known_emails(reading.workspace, [series])
     by_id = {i["id"]: i for i in instances}

@@ -12,10 +12,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 
-from django.db import transaction
-
+from hubwire.integrations.choices import choices_of, choices_save, choices_update
 from hubwire.integrations.models import Connection, ConnectionStatus
 
 KEY = "google_calendar"
@@ -37,28 +36,16 @@ class CalendarConfig:
 
 
 def config_of(connection: Connection | None) -> CalendarConfig:
-    stored = (connection.details or {}).get(KEY, {}) if connection is not None else {}
-    known = {f.name for f in fields(CalendarConfig)}
-    return CalendarConfig(**{k: v for k, v in stored.items() if k in known})
+    return choices_of(connection, KEY, CalendarConfig)
 
 
 def config_save(connection: Connection, config: CalendarConfig) -> None:
-    """Store the choices (one UPDATE of details; nothing else on the row is touched)."""
-    connection.details = {**(connection.details or {}), KEY: asdict(config)}
-    Connection.objects.filter(pk=connection.pk).update(details=connection.details)
+    choices_save(connection, KEY, config)
 
 
 def config_update(connection: Connection, **changes) -> CalendarConfig:
-    """Change only these fields, on the row as it is now (locked): a worker renewing the watch
-    channel never undoes choices the business saved meanwhile."""
-    with transaction.atomic():
-        locked = Connection.objects.select_for_update().only("details").get(pk=connection.pk)
-        config = config_of(locked)
-        for name, value in changes.items():
-            setattr(config, name, value)
-        config_save(locked, config)
-    connection.details = locked.details
-    return config
+    """Change only these fields (a renewed watch channel never undoes the business's choices)."""
+    return choices_update(connection, KEY, CalendarConfig, **changes)
 
 
 def active_connection(workspace) -> Connection | None:

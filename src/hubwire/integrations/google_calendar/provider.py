@@ -2,12 +2,12 @@
 keeps appointments and the connected account's primary calendar in step both ways (issue 19; the
 modules beside this one, each saying what it does) and makes Google Meet links."""
 
-from dataclasses import asdict
 from datetime import timedelta
 
 import httpx
 from django.conf import settings
 
+from hubwire.integrations.choices import choices_put
 from hubwire.integrations.google_calendar import api, config, errors, hooks, inbound, schedule, setup, start, watch
 from hubwire.integrations.http import ProviderError, raise_for_status
 from hubwire.integrations.registry import AuthKind, Provider, RateLimit, register
@@ -78,7 +78,7 @@ class GoogleCalendar(GoogleProvider):
         body = answer.json()
         calendar = config.config_of(connection)
         calendar.calendar_email, calendar.calendar_time_zone = body.get("summary", ""), body.get("timeZone", "")
-        connection.details = {**(connection.details or {}), config.KEY: asdict(calendar)}
+        choices_put(connection, config.KEY, calendar)
         connection.account_name = calendar.calendar_email[:200]
 
     def connected(self, connection):

@@ -19,7 +19,8 @@ from django.utils.dateparse import parse_datetime
 from hubwire.core import clock
 from hubwire.integrations.google_calendar.api import CalendarApi, calendar_api, setting
 from hubwire.integrations.http import ProviderError
-from hubwire.integrations.google_calendar.config import config_of, config_update
+from hubwire.integrations.choices import choices_put
+from hubwire.integrations.google_calendar.config import KEY, config_of, config_update
 from hubwire.integrations.inbound_urls import connection_inbound_url
 from hubwire.integrations.models import Connection
 
@@ -90,7 +91,7 @@ def forget(connection: Connection) -> None:
     """Drop the channel (not saved: the caller saves `connection`)."""
     config = config_of(connection)
     config.channel_id = config.channel_resource_id = config.channel_expires_at = ""
-    connection.details = {**(connection.details or {}), "google_calendar": config.__dict__}
+    choices_put(connection, KEY, config)
     connection.credentials = {k: v for k, v in (connection.credentials or {}).items() if k != CHANNELS}
 
 

@@ -4,12 +4,13 @@ the time of day of the scheduled export. Read through here so every module agree
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from hubwire.integrations.choices import choices_of, choices_save
 from hubwire.integrations.models import Connection, ConnectionStatus
 from hubwire.sync.schedules import schedules_enable
 
@@ -41,15 +42,11 @@ class QuickBooksConfig:
 
 
 def config_of(connection: Connection | None) -> QuickBooksConfig:
-    stored = (connection.details or {}).get(KEY, {}) if connection is not None else {}
-    known = {f.name for f in fields(QuickBooksConfig)}
-    return QuickBooksConfig(**{k: v for k, v in stored.items() if k in known})
+    return choices_of(connection, KEY, QuickBooksConfig)
 
 
 def config_save(connection: Connection, config: QuickBooksConfig) -> None:
-    """Store the choices (one UPDATE of details; nothing else on the row is touched)."""
-    connection.details = {**(connection.details or {}), KEY: asdict(config)}
-    Connection.objects.filter(pk=connection.pk).update(details=connection.details)
+    choices_save(connection, KEY, config)
 
 
 def enable(connection: Connection) -> QuickBooksConfig:

@@ -4,11 +4,10 @@ URL on it, and quiet hours for automated messages. Read through here so every mo
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import time
 
-from django.db import transaction
-
+from hubwire.integrations.choices import choices_of, choices_update
 from hubwire.integrations.models import Connection, ConnectionStatus
 
 KEY = "twilio"
@@ -33,22 +32,12 @@ class SmsConfig:
 
 
 def config_of(connection: Connection | None) -> SmsConfig:
-    stored = (connection.details or {}).get(KEY, {}) if connection is not None else {}
-    known = {f.name for f in fields(SmsConfig)}
-    return SmsConfig(**{k: v for k, v in stored.items() if k in known})
+    return choices_of(connection, KEY, SmsConfig)
 
 
 def config_update(connection: Connection, **changes) -> SmsConfig:
     """Change only these fields, on the row as it is now (locked)."""
-    with transaction.atomic():
-        locked = Connection.objects.select_for_update().only("details").get(pk=connection.pk)
-        config = config_of(locked)
-        for name, value in changes.items():
-            setattr(config, name, value)
-        locked.details = {**(locked.details or {}), KEY: asdict(config)}
-        Connection.objects.filter(pk=locked.pk).update(details=locked.details)
-    connection.details = locked.details
-    return config
+    return choices_update(connection, KEY, SmsConfig, **changes)
 
 
 def active_connection(workspace) -> Connection | None:

@@ -87,7 +87,9 @@ def conversation_for(workspace, phone: str, *, now) -> Conversation:
     conversation, _ = Conversation.objects.get_or_create(workspace=workspace, phone=phone,
                                                          defaults={"contact": contact, "created_at": now,
                                                                    "last_message_at": now})
-    conversation = Conversation.objects.select_for_update(of=("self",)).select_related("contact").get(pk=conversation.pk)
+    # Locked alone: PostgreSQL refuses FOR UPDATE on the nullable side of the contact's outer join.
+    conversation = Conversation.objects.select_for_update(of=("self",)).select_related("contact").get(
+        pk=conversation.pk)
     if conversation.contact_id is None and contact is not None:
         Conversation.objects.filter(pk=conversation.pk).update(contact=contact)
         conversation.contact = contact

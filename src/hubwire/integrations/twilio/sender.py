@@ -11,7 +11,7 @@ InboundRequestUrl on the Service (messaging.twilio.com/v1)."""
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 import httpx
@@ -25,6 +25,7 @@ from hubwire.integrations.models import Connection
 from hubwire.integrations.paging import PageRequest, UriPages, each_item
 from hubwire.integrations.registry import PROVIDERS
 from hubwire.integrations.tokens import NeedsReconnect, connection_client
+from hubwire.integrations.choices import choices_put
 from hubwire.integrations.twilio.config import KEY, SmsConfig, active_connection, config_of, config_update
 
 NUMBER, SERVICE = "number", "service"
@@ -335,7 +336,7 @@ def sender_forget(connection: Connection) -> None:
     disconnect): it belongs to the Twilio account, which may not be the next one pasted. The business's
     other SMS choices (quiet hours) stay."""
     cleared = replace(config_of(connection), **{name: "" for name in SENDER_FIELDS}, set_inbound_url=False)
-    connection.details = {**(connection.details or {}), KEY: asdict(cleared)}
+    choices_put(connection, KEY, cleared)
 
 
 def sender_recheck(connection: Connection) -> None:

@@ -16,8 +16,7 @@ import httpx
 from django.db import transaction
 
 from hubwire.sandbox import clock
-from hubwire.sandbox.clients import post_event
-from hubwire.sandbox.models import Call
+from hubwire.sandbox.clients import post_event, send_event
 from hubwire.sandbox.twilio import account, signing, wire
 from hubwire.sandbox.twilio.models import Message
 
@@ -97,12 +96,4 @@ def post_form(url: str, method: str, params: dict[str, str], note: str) -> httpx
         return post_event(url, urlencode(params).encode(), headers, note)
     url = f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
     headers["X-Twilio-Signature"] = signing.signature(account.AUTH_TOKEN, url, {})
-    path = httpx.URL(url).path
-    try:
-        response = httpx.get(url, headers=headers, timeout=WEBHOOK_TIMEOUT)
-    except httpx.HTTPError as exc:
-        Call.objects.create(host="hubwire", method="GET", path=path, status=0,
-                            note=f"{note}: {type(exc).__name__}"[:100])
-        return None
-    Call.objects.create(host="hubwire", method="GET", path=path, status=response.status_code, note=note[:100])
-    return response
+    return send_event("GET", url, headers, note, timeout=WEBHOOK_TIMEOUT)
