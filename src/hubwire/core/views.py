@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hubwire.core import signin
+from hubwire.core.dashboard import render_cards
 from hubwire.core.decorators import workspace_required
 from hubwire.core.errors import FieldError
 from hubwire.core.forms import ApiKeyForm, EmailLoginForm, InviteForm, JoinForm, WorkspaceTimeZoneForm
@@ -109,6 +110,7 @@ def dashboard(request):
         "upcoming": scoped(Appointment, ws).filter(status=AppointmentStatus.SCHEDULED, end__gte=timezone.now())
         .select_related("contact")[:5],
         "activities": scoped(Activity, ws).select_related("account")[:15],
+        "cards": render_cards(request),  # what other parts add (core/dashboard.py)
     }
     return render(request, "core/dashboard.html", context)
 

@@ -1,12 +1,10 @@
 """Tags that put the conversations where other parts' pages want them, with no context of their own
-to pass: the SMS tab's section (templates/twilio/_conversations.html, included by the tab) and the
-dashboard's count of unread texts."""
+to pass: the SMS tab's section (templates/twilio/_conversations.html, included by the tab)."""
 
 from django import template
 
 from hubwire.integrations.twilio.config import active_connection, config_of
-from hubwire.integrations.twilio.conversations import conversations_page, unread_count
-from hubwire.integrations.twilio.models import Conversation
+from hubwire.integrations.twilio.conversations import conversations_page
 
 register = template.Library()
 
@@ -23,11 +21,3 @@ def sms_conversations(context) -> dict:
             "connection": connection, "config": config_of(connection),
             "shown_on": "tab" if page is None else "conversations",
             "errors": context.get("sms_quiet_errors") or {}, "posted": context.get("sms_quiet_posted")}
-
-
-@register.inclusion_tag("twilio/_sms_unread_card.html", takes_context=True)
-def sms_unread_card(context) -> dict:
-    """The dashboard's card, for a workspace that texts (connected, or with conversations from before)."""
-    workspace = context["request"].workspace
-    shown = active_connection(workspace) is not None or Conversation.objects.filter(workspace=workspace).exists()
-    return {"shown": shown, "unread": unread_count(workspace) if shown else 0}
