@@ -96,6 +96,7 @@ class ApiKey(models.Model):
 
 
 # What each audit action code says to a business owner; the one place codes become words.
+# A provider folder adds the words of its own actions with audit_words() (core/audit.py).
 AUDIT_ACTION_WORDS = {
     "connected": "Connected",
     "disconnected": "Disconnected",
@@ -138,13 +139,6 @@ AUDIT_ACTION_WORDS = {
     "stripe_payment_expired": "Online payment expired unpaid",
     "stripe_payment_processing": "Online payment processing",
     "stripe_payment_declined": "Card declined",
-    "sms_sender_chosen": "SMS sender chosen",
-    "sms_sender_forgotten": "SMS sender forgotten (not in the Twilio account now connected)",
-    "sms_inbound_url_set": "SMS inbound URL set at Twilio",
-    "quickbooks_enabled": "QuickBooks turned on",
-    "quickbooks_disabled": "QuickBooks turned off (its schedules paused)",
-    "quickbooks_choices_saved": "QuickBooks choices changed",
-    "google_calendar_choices_saved": "Google Calendar choices changed",
 }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from hubwire.core import clock
-from hubwire.core.audit import audit_record
+from hubwire.core.audit import audit_record, audit_words
 from hubwire.core.errors import FieldError
 from hubwire.integrations.google_calendar import ledger, pull
 from hubwire.integrations.google_calendar.config import IMPORT_CHOICES, KEY, config_of, config_save, connection_of
@@ -21,6 +21,8 @@ from hubwire.integrations.models import Connection, ConnectionStatus
 from hubwire.jobs.models import JobStatus
 from hubwire.sync.models import RunOutcome, SyncPass, SyncRun, SyncStatus, Trigger
 from hubwire.sync.rules import zone_of
+
+audit_words({"google_calendar_choices_saved": "Google Calendar choices changed"})
 
 # How the tab names each choice in an error, so that a refused value says which field it was.
 CHOICE_LABELS = {"send_invitations": "Send invitations", "import_events": "Events made in Google Calendar"}

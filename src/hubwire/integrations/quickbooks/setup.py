@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from hubwire.core.audit import audit_record
+from hubwire.core.audit import audit_record, audit_words
 from hubwire.core.errors import FieldError
 from hubwire.integrations.grant import redirect_uri
 from hubwire.integrations.inbound_urls import connection_inbound_url
@@ -29,6 +29,10 @@ from hubwire.integrations.selectors import connection_of
 from hubwire.sync.models import Schedule, Trigger
 from hubwire.sync.rules import zone_of
 from hubwire.sync.schedules import schedules_enable
+
+audit_words({"quickbooks_enabled": "QuickBooks turned on",
+             "quickbooks_disabled": "QuickBooks turned off (its schedules paused)",
+             "quickbooks_choices_saved": "QuickBooks choices changed"})
 
 KEY = "quickbooks"
 # Intuit's scope names in the words of its app settings' Permissions page. Only Accounting: hubwire

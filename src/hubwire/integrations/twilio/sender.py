@@ -17,16 +17,20 @@ from urllib.parse import urlsplit
 import httpx
 from django.db import transaction
 
-from hubwire.core.audit import audit_record
+from hubwire.core.audit import audit_record, audit_words
 from hubwire.core.errors import FieldError
+from hubwire.integrations.choices import choices_put
 from hubwire.integrations.http import ProviderError, raise_for_status
 from hubwire.integrations.inbound_urls import connection_inbound_url
 from hubwire.integrations.models import Connection
 from hubwire.integrations.paging import PageRequest, UriPages, each_item
 from hubwire.integrations.registry import PROVIDERS
 from hubwire.integrations.tokens import NeedsReconnect, connection_client
-from hubwire.integrations.choices import choices_put
 from hubwire.integrations.twilio.config import KEY, SmsConfig, active_connection, config_of, config_update
+
+audit_words({"sms_sender_chosen": "SMS sender chosen",
+             "sms_sender_forgotten": "SMS sender forgotten (not in the Twilio account now connected)",
+             "sms_inbound_url_set": "SMS inbound URL set at Twilio"})
 
 NUMBER, SERVICE = "number", "service"
 KIND_OF_PREFIX = {"PN": NUMBER, "MG": SERVICE}
