@@ -14,14 +14,13 @@ which the passes turn into a wait."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
 import httpx
-from django.conf import settings
 
+from hubwire.core.number_settings import number_setting
 from hubwire.integrations.http import ProviderError, raise_for_status
 from hubwire.integrations.registry import PROVIDERS
 from hubwire.integrations.tokens import connection_client
@@ -38,10 +37,8 @@ SLOWED_DOWN = {"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"}
 
 
 def setting(name: str, default):
-    """A Google Calendar setting HUBWIRE_GOOGLE_CALENDAR_<NAME>: Django's settings first (tests
-    override them), then the environment, then the default."""
-    full = f"HUBWIRE_GOOGLE_CALENDAR_{name}"
-    return type(default)(getattr(settings, full, os.environ.get(full, default)))
+    """A Google Calendar setting HUBWIRE_GOOGLE_CALENDAR_<NAME> (core/number_settings.py)."""
+    return number_setting(f"HUBWIRE_GOOGLE_CALENDAR_{name}", default)
 
 
 def requests_per_minute() -> int:

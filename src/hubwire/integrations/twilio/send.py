@@ -27,16 +27,14 @@ The status callback URL is the connection's own."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 import httpx
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from hubwire.core.number_settings import number_setting
 from hubwire.integrations.http import ProviderError
 from hubwire.integrations.inbound_urls import connection_inbound_url
 from hubwire.integrations.paging import UriPages, each_item
@@ -87,23 +85,12 @@ def queue(message: SmsMessage) -> SmsSend:
 
 # --- the sender's pace -------------------------------------------------------------------------------
 
-def _setting(name: str, default: float, *, zero_allowed: bool = False) -> float:
-    raw = getattr(settings, name, os.environ.get(name, default))
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise ImproperlyConfigured(f"{name} must be a number; it is {raw!r}") from None
-    if value < 0 or (value == 0 and not zero_allowed):
-        raise ImproperlyConfigured(f"{name} must be more than 0; it is {raw!r}")
-    return value
-
-
 def segments_per_second() -> float:
-    return _setting("HUBWIRE_TWILIO_SEGMENTS_PER_SECOND", DEFAULT_SEGMENTS_PER_SECOND)
+    return number_setting("HUBWIRE_TWILIO_SEGMENTS_PER_SECOND", DEFAULT_SEGMENTS_PER_SECOND)
 
 
 def queue_ahead_seconds() -> float:
-    return _setting("HUBWIRE_TWILIO_QUEUE_AHEAD_SECONDS", DEFAULT_QUEUE_AHEAD_SECONDS, zero_allowed=True)
+    return number_setting("HUBWIRE_TWILIO_QUEUE_AHEAD_SECONDS", DEFAULT_QUEUE_AHEAD_SECONDS, zero_allowed=True)
 
 
 def bucket_key(account_sid: str, sender: str) -> str:

@@ -12,12 +12,12 @@ second at a time (exact to the second, where Google's own granularity is not pub
 moves past the limit by moving the sandbox clock. A refused request is not counted: a client that
 keeps retrying gets through again as soon as the oldest counted requests leave the window."""
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F, Sum
 from django.http import JsonResponse
 
+from hubwire.core.number_settings import number_setting
 from hubwire.sandbox import clock
 from hubwire.sandbox.google_calendar.errors import google_error
 from hubwire.sandbox.google_calendar.models import Calendar, UserRequests
@@ -31,11 +31,11 @@ reset_tables(UserRequests)
 
 
 def requests_per_minute() -> int:
-    return int(getattr(settings, "HUBWIRE_SANDBOX_GOOGLE_CALENDAR_REQUESTS_PER_MINUTE", DEFAULT_REQUESTS_PER_MINUTE))
+    return number_setting("HUBWIRE_SANDBOX_GOOGLE_CALENDAR_REQUESTS_PER_MINUTE", DEFAULT_REQUESTS_PER_MINUTE)
 
 
 def refusal_status() -> int:
-    status = int(getattr(settings, "HUBWIRE_SANDBOX_GOOGLE_CALENDAR_RATE_LIMIT_STATUS", 403))
+    status = number_setting("HUBWIRE_SANDBOX_GOOGLE_CALENDAR_RATE_LIMIT_STATUS", 403)
     if status not in REFUSAL_STATUSES:
         raise ImproperlyConfigured(
             f"HUBWIRE_SANDBOX_GOOGLE_CALENDAR_RATE_LIMIT_STATUS is {status}; Google answers 403 or 429.")

@@ -10,13 +10,11 @@ HUBWIRE_SANDBOX_TWILIO_SEGMENTS_PER_SECOND (1) and HUBWIRE_SANDBOX_TWILIO_QUEUE_
 All on the sandbox clock: a message's whole progression is planned when it is created, as steps
 [instant, status, error code] that delivery.py applies once they are due."""
 
-import os
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from hubwire.core.number_settings import number_setting
 from hubwire.sandbox.twilio.models import FailureRule, Message, PhoneNumber, Service
 
 DEFAULT_SEGMENTS_PER_SECOND = 1.0  # US long code (providers.md §6.1)
@@ -25,23 +23,13 @@ DEFAULT_QUEUE_LIMIT_SECONDS = 4 * 3600
 DELIVERY_RECEIPT_DELAY = timedelta(seconds=1)
 
 
-def _setting(name: str, default: float) -> float:
-    raw = getattr(settings, name, os.environ.get(name, default))
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise ImproperlyConfigured(f"{name} must be a number; it is {raw!r}") from None
-    if value <= 0:
-        raise ImproperlyConfigured(f"{name} must be more than 0; it is {raw!r}")
-    return value
-
-
 def segments_per_second() -> float:
-    return _setting("HUBWIRE_SANDBOX_TWILIO_SEGMENTS_PER_SECOND", DEFAULT_SEGMENTS_PER_SECOND)
+    return number_setting("HUBWIRE_SANDBOX_TWILIO_SEGMENTS_PER_SECOND", DEFAULT_SEGMENTS_PER_SECOND)
 
 
 def queue_limit() -> timedelta:
-    return timedelta(seconds=_setting("HUBWIRE_SANDBOX_TWILIO_QUEUE_LIMIT_SECONDS", DEFAULT_QUEUE_LIMIT_SECONDS))
+    return timedelta(seconds=number_setting("HUBWIRE_SANDBOX_TWILIO_QUEUE_LIMIT_SECONDS",
+                                            float(DEFAULT_QUEUE_LIMIT_SECONDS)))
 
 
 def sending_time(segments: int) -> timedelta:
