@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from hubwire.core.errors import FieldError
@@ -22,6 +24,7 @@ from hubwire.core.text import text_problem
 from hubwire.crm.models import Appointment, Contact, Invoice
 from hubwire.integrations.twilio import optout, segments, send
 from hubwire.integrations.twilio.config import active_connection, config_of
+from hubwire.integrations.twilio.conversations import conversation_for
 from hubwire.integrations.twilio.models import Conversation, Direction, SmsMessage, SmsStatus
 from hubwire.integrations.twilio.templates import Records, template_text, unfilled
 
@@ -135,7 +138,9 @@ def sms_send(*, workspace, to: str, body: str, author=None, contact=None, appoin
     count = segments.segments(body)
     sender = config_of(active_connection(workspace)).sender
     with transaction.atomic():
-        conversation = _conversation(workspace, found)
+        now = timezone.now()
+        conversation = conversation_for(workspace, found.phone, now=now, contact=found.contact)
+        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=Greatest(F("last_message_at"), now))
         message = SmsMessage.objects.create(
             workspace=workspace, conversation=conversation, direction=Direction.OUTBOUND, body=body,
             segments=count.segments, encoding=count.encoding, status=SmsStatus.WAITING, sender=sender,
@@ -155,15 +160,3 @@ def send_reply(conversation: Conversation, body: str, author) -> SmsMessage:
         if "body" in exc.errors and not (body or "").strip():
             raise FieldError({**exc.errors, "body": EMPTY_REPLY}) from None  # the reply box offers no templates
         raise
-
-
-def _conversation(workspace, found: Recipient) -> Conversation:
-    conversation, _ = Conversation.objects.get_or_create(
-        workspace=workspace, phone=found.phone, defaults={"contact": found.contact})
-    changes = {"last_message_at": timezone.now()}
-    if conversation.contact_id is None and found.contact is not None:
-        changes["contact"] = found.contact
-    Conversation.objects.filter(pk=conversation.pk).update(**changes)
-    for name, value in changes.items():
-        setattr(conversation, name, value)
-    return conversation

@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from hubwire.core.tenancy import scoped
+from hubwire.crm.models import Contact
 from hubwire.integrations.twilio.models import Conversation, Direction, SmsMessage
 
 CONVERSATIONS_PER_PAGE = 25
@@ -64,3 +65,21 @@ def latest_messages(conversation: Conversation, count: int = CONTACT_PANEL_MESSA
 
 def unread_count(workspace) -> int:
     return scoped(Conversation, workspace).aggregate(total=Sum("unread"))["total"] or 0
+
+
+def conversation_for(workspace, phone: str, *, now, contact=None) -> Conversation:
+    """The workspace's conversation with `phone`, made on its first text, locked for this transaction,
+    and attached to a contact when it has none yet: `contact` (the one the composer texted), else the
+    contact with that number (one added since, or the one it had deleted). With several such contacts,
+    the oldest: the choice must not change from one text to the next."""
+    contact = contact or scoped(Contact, workspace).filter(phone=phone).order_by("pk").first()
+    conversation, _ = Conversation.objects.get_or_create(workspace=workspace, phone=phone,
+                                                         defaults={"contact": contact, "created_at": now,
+                                                                   "last_message_at": now})
+    # Locked alone: PostgreSQL refuses FOR UPDATE on the nullable side of the contact's outer join.
+    conversation = Conversation.objects.select_for_update(of=("self",)).select_related("contact").get(
+        pk=conversation.pk)
+    if conversation.contact_id is None and contact is not None:
+        Conversation.objects.filter(pk=conversation.pk).update(contact=contact)
+        conversation.contact = contact
+    return conversation

@@ -17,11 +17,10 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from ninja import Schema
 
-from hubwire.core.tenancy import scoped
-from hubwire.crm.models import Contact
 from hubwire.events.catalog import define
 from hubwire.events.outbox import emit
 from hubwire.integrations.twilio import optout
+from hubwire.integrations.twilio.conversations import conversation_for
 from hubwire.integrations.twilio.models import Conversation, Direction, SmsMessage, SmsStatus
 from hubwire.integrations.twilio.segments import segments
 
@@ -76,21 +75,3 @@ def receive(event) -> str:
     if change is not None:
         said = f"; {'opted out' if change.opted_out else 'opted back in'} ({change.source})"
     return f"{sid} from {phone}{who}: stored in conversation {conversation.pk}{said}"
-
-
-def conversation_for(workspace, phone: str, *, now) -> Conversation:
-    """The workspace's conversation with `phone`, made on its first text, locked for this transaction,
-    and attached to the contact with that number when it has none yet (a contact added since, or the
-    one it had deleted). With several such contacts, the oldest: the choice must not change from one
-    text to the next."""
-    contact = scoped(Contact, workspace).filter(phone=phone).order_by("pk").first()
-    conversation, _ = Conversation.objects.get_or_create(workspace=workspace, phone=phone,
-                                                         defaults={"contact": contact, "created_at": now,
-                                                                   "last_message_at": now})
-    # Locked alone: PostgreSQL refuses FOR UPDATE on the nullable side of the contact's outer join.
-    conversation = Conversation.objects.select_for_update(of=("self",)).select_related("contact").get(
-        pk=conversation.pk)
-    if conversation.contact_id is None and contact is not None:
-        Conversation.objects.filter(pk=conversation.pk).update(contact=contact)
-        conversation.contact = contact
-    return conversation
