@@ -11,14 +11,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from hubwire.sandbox import clock
-from hubwire.sandbox.google_calendar import page as google_calendar_page
-from hubwire.sandbox.hooks import ACTIONS, RESET_HOOKS, control_action, flag
+from hubwire.sandbox.hooks import ACTIONS, PAGE_CARDS, RESET_HOOKS, control_action, flag
 from hubwire.sandbox.models import Call, Clock, Fault, Grant, StripeAccount, StripeObject, Token, ZoomMeeting
 from hubwire.sandbox.oauth import SERVERS, revoke_family
-from hubwire.sandbox.quickbooks import page as quickbooks_page
 from hubwire.sandbox.routes import json_request, require_sandbox
 from hubwire.sandbox.stripe import events as stripe_events
-from hubwire.sandbox.twilio import page as twilio_page
 
 
 def _tokens(data):
@@ -97,7 +94,9 @@ def control(request, action: str):
 def index(request):
     """The sandbox's own page: its servers, live tokens, recent calls, and the test hooks as buttons."""
     require_sandbox()
+    cards = {card.name: card.context(request) for card in PAGE_CARDS}  # each emulator's (hooks.page_card)
     return render(request, "sandbox/index.html", {
+        **cards, "cards": PAGE_CARDS,
         "servers": SERVERS.values(),
         "tokens": Token.objects.filter(revoked_at=None).order_by("-created_at")[:50],
         "calls": Call.objects.order_by("-id")[:50],
@@ -105,9 +104,6 @@ def index(request):
         "zoom_meetings": ZoomMeeting.objects.filter(deleted_at=None).order_by("-created_at")[:50],
         "zoom_users": sorted({t.subject.get("email", "") for t in Token.objects.filter(server="zoom", revoked_at=None)}),
         "now": clock.now(),
-        "twilio": twilio_page.card_context(request),
-        "quickbooks": quickbooks_page.card_context(request.GET),
-        "google_calendar": google_calendar_page.card_context(request),
         "stripe": {"accounts": StripeAccount.objects.order_by("-id")[:20],
                    "processing": StripeObject.objects.filter(kind="checkout.session", body__status="complete",
                                                              body__payment_status="unpaid").order_by("-id")[:20],

@@ -10,6 +10,7 @@ An action takes the request's fields and answers a JSON-able dict; a missing or 
 KeyError, ValueError or a model's DoesNotExist, which the control view answers as a 400."""
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 Action = Callable[[dict], dict]
 
@@ -54,3 +55,29 @@ def reset_tables(*models) -> Callable[[], None]:
             model.objects.all().delete()
 
     return on_reset(forget)
+
+
+# --- cards on the sandbox page (/sandbox/) ----------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class PageCard:
+    """An emulator's card on the sandbox page: its template, included in the page with what
+    `context(request)` returns as `<name>`, and the routes of its forms, under /sandbox/_<name>/."""
+
+    name: str
+    template: str
+    context: Callable
+    urlpatterns: list = field(default_factory=list)
+    order: int = 100
+
+
+PAGE_CARDS: list[PageCard] = []
+
+
+def page_card(name: str, *, template: str, context: Callable, urlpatterns: list | None = None,
+              order: int = 100) -> PageCard:
+    """Add an emulator's card to the sandbox page (the page names none of them)."""
+    card = PageCard(name, template, context, urlpatterns or [], order)
+    PAGE_CARDS.append(card)
+    PAGE_CARDS.sort(key=lambda c: c.order)
+    return card

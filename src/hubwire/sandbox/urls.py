@@ -1,12 +1,13 @@
 from django.urls import include, path
 
 from hubwire.sandbox import control, routes
+from hubwire.sandbox.hooks import PAGE_CARDS
 
 app_name = "sandbox"
 urlpatterns = [
     path("", control.index, name="index"),
     path("_control/<slug:action>/", control.control, name="control"),
-    path("_google_calendar/", include("hubwire.sandbox.google_calendar.page")),
-    path("_twilio/", include("hubwire.sandbox.twilio.page")),
+    # Each emulator's card forms (hooks.page_card), before the catch-all of the providers' hosts.
+    *(path(f"_{card.name}/", include(card.urlpatterns)) for card in PAGE_CARDS if card.urlpatterns),
     path("<str:host>/<path:path>", routes.dispatch, name="dispatch"),
 ]

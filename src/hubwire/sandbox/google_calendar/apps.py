@@ -8,4 +8,5 @@ class GoogleCalendarSandboxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from hubwire.sandbox.google_calendar import api, control, errors  # noqa: F401  (routes, hooks, envelope)
+        # Its routes, test hooks, error envelope and the card on the sandbox page.
+        from hubwire.sandbox.google_calendar import api, control, errors, page  # noqa: F401

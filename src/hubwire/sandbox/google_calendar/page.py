@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from hubwire.sandbox import clock
 from hubwire.sandbox.google_calendar import control, events, listing, watch
 from hubwire.sandbox.google_calendar.models import Calendar, Event
-from hubwire.sandbox.hooks import flag
+from hubwire.sandbox.hooks import flag, page_card
 from hubwire.sandbox.page_refusal import page_with_refusal
 from hubwire.sandbox.routes import require_sandbox
 
@@ -357,3 +357,7 @@ def card_context(request) -> dict:
     unplaced = refusal if refusal and refusal.calendar_pk is None else None
     return {"calendars": shown, "refusal": unplaced,
             "not_shown": max(Calendar.objects.count() - CALENDARS_SHOWN, 0)}
+
+
+page_card("google_calendar", template="sandbox/_google_calendar.html", context=card_context, urlpatterns=urlpatterns,
+          order=20)

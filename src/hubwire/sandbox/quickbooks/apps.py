@@ -7,4 +7,4 @@ class QuickBooksSandboxConfig(AppConfig):
     verbose_name = "Sandbox QuickBooks Online"
 
     def ready(self):
-        from hubwire.sandbox.quickbooks import api, control  # noqa: F401  (they register routes and hooks)
+        from hubwire.sandbox.quickbooks import api, control, page  # noqa: F401  (routes, hooks, its page card)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from hubwire.integrations.inbound_urls import connection_inbound_url
 from hubwire.integrations.models import Connection
 from hubwire.integrations.quickbooks.schedule import EXPORT
+from hubwire.sandbox.hooks import page_card
 from hubwire.sandbox.quickbooks import webhooks
 from hubwire.sandbox.quickbooks.models import Company, Entity
 from hubwire.sync.models import Schedule
@@ -64,3 +65,7 @@ def card_context(params) -> dict:
             "apps": apps,
         })
     return {"companies": companies, "next_export": next_export_at()}
+
+
+page_card("quickbooks", template="sandbox/_quickbooks.html", context=lambda request: card_context(request.GET),
+          order=10)

@@ -8,4 +8,5 @@ class TwilioSandboxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from hubwire.sandbox.twilio import api, control, messages, numbers, services  # noqa: F401  (routes, hooks)
+        # Its routes, test hooks and the card on the sandbox page.
+        from hubwire.sandbox.twilio import api, control, messages, numbers, page, services  # noqa: F401

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from hubwire.sandbox import clock
+from hubwire.sandbox.hooks import page_card
 from hubwire.sandbox.page_refusal import page_with_refusal
 from hubwire.sandbox.routes import require_sandbox
 from hubwire.sandbox.twilio import account, control, delivery, inbound, wire
@@ -182,3 +183,6 @@ def card_context(request) -> dict:
             "new_phone": refusal.values if refusal and refusal.phone not in placed and refusal.action == "text" else {},
             "failure_choices": FAILURE_CHOICES, "due": in_flight.filter(next_step_at__lte=now).count(),
             "in_flight": in_flight.count()}
+
+
+page_card("twilio", template="sandbox/_twilio.html", context=card_context, urlpatterns=urlpatterns, order=30)
