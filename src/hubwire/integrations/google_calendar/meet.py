@@ -36,10 +36,6 @@ def has_conference(event: dict) -> bool:
     return bool(event.get("conferenceData"))
 
 
-def needs_request(appointment: Appointment, event: dict | None) -> bool:
-    return wants_meet(appointment) and not (event and has_conference(event))
-
-
 def join_url(event: dict) -> str:
     data = event.get("conferenceData") or {}
     video = next((p.get("uri", "") for p in data.get("entryPoints") or [] if p.get("entryPointType") == "video"), "")
