@@ -34,6 +34,10 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 def receive(request: HttpRequest, provider, *, connection: Connection | None = None) -> HttpResponse:
     try:
+        if provider.inbound_on_connection_url and connection is None:
+            tab = provider.tab_label or provider.name
+            raise InboundRejected(f"{provider.name} sends to each connection's own URL, shown on the {tab} tab, "
+                                  "not to this one", status=404)
         inbound = inbound_request(request, connection)
         verdict = provider.verify_inbound(inbound)
         if isinstance(verdict, HttpResponse):

@@ -262,6 +262,9 @@ class Provider:
         """Whether a token-endpoint error means the grant is gone and the user must reconnect."""
         return error in {"invalid_grant", "invalid_token", "unauthorized_client"}
 
+    # Whether its webhooks come only on each connection's own URL (signed with secrets the business
+    # pasted, or checked against the connection's own channel): the installation's one URL refuses them.
+    inbound_on_connection_url: ClassVar[bool] = False
     # Request headers worth keeping with each stored event for support (never credentials);
     # Content-Type and User-Agent are always kept.
     inbound_headers: ClassVar[tuple[str, ...]] = ()

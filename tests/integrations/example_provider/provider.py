@@ -48,6 +48,7 @@ class ExampleProvider(Provider):
     )
     schedules = (ScheduleSpec("example.pull", "Pull changed contacts from Example CRM", Every(15)),)
     inbound_headers = ("x-example-event-id", "x-example-signature")
+    inbound_on_connection_url = True
 
     def verify_credentials(self, credentials: dict, client) -> str:
         response = client.get(self.url("api", "/v1/account"),
@@ -59,8 +60,6 @@ class ExampleProvider(Provider):
 
     def verify_inbound(self, request) -> list[InboundDelivery]:
         """Signed with the secret this workspace pasted, so only its own URL can carry events."""
-        if request.connection is None:
-            raise InboundRejected("Example CRM sends events to each connection's own URL", status=404)
         secret = request.connection.credentials.get("webhook_secret", "")
         if not signatures_equal(hmac_hex(secret, request.body), request.headers.get("x-example-signature", "")):
             raise InboundRejected("signature does not match", status=401)

@@ -77,3 +77,10 @@ def test_disconnecting_stops_the_channel(calendar, owner_client):
     connection = calendar.refresh()
     assert connection.status == "not_connected" and not calendar.config.channel_id
     assert "channels" not in (connection.credentials or {})
+
+
+def test_a_push_on_the_installations_one_url_is_refused_and_nothing_is_stored(calendar):
+    before = InboundEvent.objects.count()
+    answer = push(calendar, url=calendar.sandbox.base_url + "/integrations/google_calendar/events/")
+    assert answer.status_code == 404 and "own URL" in answer.json()["error"]
+    assert InboundEvent.objects.count() == before

@@ -108,6 +108,8 @@ class GoogleCalendar(GoogleProvider):
     def tab_context(self, workspace) -> dict:
         return setup.tab_context(workspace)
 
+    inbound_on_connection_url = True  # each connection's watch channel posts to its own URL
+
     def verify_inbound(self, request):
         return inbound.verify(request)
 

@@ -32,9 +32,6 @@ EVENT_ID_MAX = 200
 
 def verify(request: InboundRequest) -> list[InboundDelivery]:
     connection = request.connection
-    if connection is None:
-        raise InboundRejected("QuickBooks notifications go to each connection's own URL, shown on the QuickBooks "
-                              "tab, not to this one", status=404)
     token = (connection.credentials or {}).get("verifier_token", "")
     if not token:
         raise InboundRejected("no webhook verifier token is saved for this QuickBooks connection: paste the verifier "

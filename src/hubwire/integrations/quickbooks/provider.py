@@ -90,6 +90,8 @@ class QuickBooks(Provider):
 
     # --- Intuit's webhooks, on each connection's own URL (inbound.py) --------------------------------
 
+    inbound_on_connection_url = True  # each business's Intuit app signs with its own verifier token
+
     def verify_inbound(self, request):
         return inbound.verify(request)
 

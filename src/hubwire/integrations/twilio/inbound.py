@@ -35,9 +35,6 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 def verify(request: InboundRequest) -> list[InboundDelivery]:
     connection = request.connection
-    if connection is None:
-        raise InboundRejected("Twilio's webhooks go to each connection's own URL, shown on the SMS tab, not to "
-                              "this one", status=404)
     auth_token = (connection.credentials or {}).get("auth_token", "")
     if not auth_token:
         raise InboundRejected("no Auth Token is saved for this Twilio connection: paste it again on hubwire's SMS "

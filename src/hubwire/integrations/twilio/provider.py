@@ -76,6 +76,8 @@ class Twilio(Provider):
 
     # --- Twilio's webhooks on the connection's own URL: texts received, status callbacks (inbound.py) ---
 
+    inbound_on_connection_url = True  # signed with each business's pasted Auth Token
+
     def verify_inbound(self, request):
         return inbound.verify(request)
 
