@@ -46,6 +46,9 @@ HUBWIRE_SANDBOX = env_bool("HUBWIRE_SANDBOX")
 # Sandbox QuickBooks companies start with sample customers, as Intuit's sandbox companies do (one of
 # them has the demo's ACME email, so that connecting shows a match by email). `hubwire run` turns it on.
 HUBWIRE_SANDBOX_QBO_SAMPLE_DATA = env_bool("HUBWIRE_SANDBOX_QBO_SAMPLE_DATA")
+# The sandbox Twilio sends each message's status callbacks when they fall due, by itself (beat, every
+# 2 s), as Twilio does. Off in the tests, which decide when each goes; `hubwire run` turns it on.
+HUBWIRE_SANDBOX_TWILIO_DELIVERS = env_bool("HUBWIRE_SANDBOX_TWILIO_DELIVERS")
 # Where hubwire reaches the sandbox; empty means HUBWIRE_BASE_URL + "/sandbox".
 HUBWIRE_SANDBOX_URL = os.environ.get("HUBWIRE_SANDBOX_URL", "")
 # Provider app settings, all named HUBWIRE_<PROVIDER>_<NAME>: e.g. HUBWIRE_ZOOM_CLIENT_ID,

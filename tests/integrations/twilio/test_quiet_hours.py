@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from hubwire.core.models import AuditEntry
 from hubwire.crm.services import people
 from hubwire.integrations.models import Connection, ConnectionStatus
 from hubwire.integrations.twilio.config import config_of, config_update
@@ -127,6 +128,10 @@ def test_the_owner_changes_quiet_hours(new_york, owner):
     response = logged_in(owner).post(URL, {"quiet_start": "20:30", "quiet_end": "07:45"})  # the box unticked
     assert response.status_code == 302 and response["Location"] == "/integrations/twilio/"
     assert not config_of(Connection.objects.get(workspace=workspace)).quiet_hours
+    logged_in(owner).post(URL, {"quiet_start": "20:30", "quiet_end": "07:45"})  # the same again: no change
+
+    changes = AuditEntry.objects.filter(workspace=workspace, action="sms_quiet_hours_changed").order_by("pk")
+    assert [(c.actor, c.detail) for c in changes] == [(owner, "21:00–08:00 → 20:30–07:45"), (owner, "20:30–07:45 → off")]
 
 
 @pytest.mark.parametrize("posted, field, words", [

@@ -120,3 +120,23 @@ def test_the_signature_matches_the_providers_md_vector_and_the_official_validato
     assert RequestValidator("12345").validate(url, params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
     altered = {**params, "Digits": "1235"}
     assert not RequestValidator("12345").validate(url, altered, signing.signature("12345", url, params))
+
+
+def test_under_hubwire_run_beat_delivers_what_is_due_without_anyone_asking(sandbox, api, receiver, settings):
+    from hubwire.jobs.periodic import PERIODIC, remove_periodic
+    from hubwire.sandbox.twilio import tasks
+
+    send(api, To=PERSON, From=BARE, Body="Reminder", StatusCallback=receiver.url("/status"))
+    settings.HUBWIRE_SANDBOX_TWILIO_DELIVERS = False  # the tests' default: a test decides
+    assert tasks.deliver_due() == 0 and receiver.requests == []
+
+    settings.HUBWIRE_SANDBOX_TWILIO_DELIVERS = True  # as `hubwire run` sets it
+    tasks.declare()
+    try:
+        assert PERIODIC["sandbox-twilio-deliver"].task == "hubwire.sandbox.twilio.deliver_due"
+        assert PERIODIC["sandbox-twilio-deliver"].every == tasks.EVERY_SECONDS
+        assert tasks.deliver_due() == 1 and statuses(receiver) == ["sending"]
+        sandbox.control("clock", seconds=2)
+        assert tasks.deliver_due() == 2 and statuses(receiver) == ["sending", "sent", "delivered"]
+    finally:
+        remove_periodic("sandbox-twilio-deliver")

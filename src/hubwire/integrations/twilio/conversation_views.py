@@ -75,7 +75,7 @@ def quiet_hours(request):
         flash.error(request, "Connect Twilio first: quiet hours are kept with the connection.")
         return redirect("integrations:tab", key=KEY)
     try:
-        quiet.quiet_hours_save(connection=connection, data=request.POST)
+        quiet.quiet_hours_save(connection=connection, data=request.POST, actor=request.user)
     except FieldError as exc:
         said = {"sms_quiet_errors": exc.errors, "sms_quiet_posted": request.POST}
         if shown_on == "tab":

@@ -14,12 +14,15 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hubwire.core import clock
+from hubwire.core.audit import audit_record, audit_words
 from hubwire.core.errors import FieldError
 from hubwire.integrations.models import Connection
-from hubwire.integrations.twilio.config import SmsConfig, active_connection, config_of, config_update
+from hubwire.integrations.twilio.config import KEY, SmsConfig, active_connection, config_of, config_update
 
 TIME_OF_DAY = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 SWITCH = {"1": True, "0": False, "": False}
+
+audit_words({"sms_quiet_hours_changed": "SMS quiet hours changed"})
 
 
 def recipient_zone(workspace, contact) -> ZoneInfo:
@@ -59,8 +62,10 @@ def _wall_clock(day, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
 
 
-def quiet_hours_save(*, connection: Connection, data) -> SmsConfig:
-    """The quiet-hours form: checked in full before anything is written; a FieldError names each bad field."""
+def quiet_hours_save(*, connection: Connection, data, actor=None) -> SmsConfig:
+    """The quiet-hours form: checked in full before anything is written; a FieldError names each bad
+    field. A change is in the audit log (who, and the hours before and after); saving the same
+    hours again is not a change."""
     errors = {}
     switch = SWITCH.get(str(data.get("quiet_hours", "")))
     if switch is None:
@@ -76,4 +81,13 @@ def quiet_hours_save(*, connection: Connection, data) -> SmsConfig:
         errors["quiet_end"] = "The end must differ from the start. To send at any hour, turn quiet hours off."
     if errors:
         raise FieldError(errors)
-    return config_update(connection, quiet_hours=switch, **times)
+    before = describe(config_of(connection))
+    config = config_update(connection, quiet_hours=switch, **times)
+    if describe(config) != before:
+        audit_record(workspace=connection.workspace, actor=actor, action="sms_quiet_hours_changed",
+                     subject=KEY, detail=f"{before} → {describe(config)}")
+    return config
+
+
+def describe(config: SmsConfig) -> str:
+    return f"{config.quiet_start}–{config.quiet_end}" if config.quiet_hours else "off"

@@ -72,6 +72,8 @@ class Command(BaseCommand):
 
         # The sandbox's QuickBooks companies get sample customers in the processes started below.
         os.environ.setdefault("HUBWIRE_SANDBOX_QBO_SAMPLE_DATA", "1")
+        # …and the sandbox Twilio delivers texts (status callbacks) by itself, a few seconds after sending.
+        os.environ.setdefault("HUBWIRE_SANDBOX_TWILIO_DELIVERS", "1")
         python = sys.executable
         commands = {
             "web": [python, "-m", "gunicorn", "hubwire.wsgi:application", "--bind", f"{host}:{port}",
