@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the suite on the embedded default (SQLite + SQLite broker) and, side by side with it, on
 # PostgreSQL + Redis; then the tests that start a real Celery worker (marked `worker`) once more on
-# RabbitMQ. The two full passes share nothing (their own databases, brokers and sandbox files), and
-# running them together keeps `make test` under 30 minutes on a 2-core machine: much of a pass is
-# waiting on browsers, workers and live servers, not computing.
+# RabbitMQ, as soon as the SQLite pass ends (beside the end of the PostgreSQL one). The two full
+# passes share nothing (their own databases, brokers and sandbox files), and running them together
+# keeps `make test` under 30 minutes on a 2-core machine: much of a pass is waiting on browsers,
+# workers and live servers, not computing.
 set -u
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -44,19 +45,19 @@ echo "== hubwire tests: SQLite database, SQLite broker =="
 env -u DATABASE_URL CELERY_BROKER_URL="sqla+sqlite:///$PWD/var/test-celery-broker.sqlite3" "$BIN/pytest" "$@"
 sqlite_status=$?
 
-if [ -n "$pg_pid" ]; then
-  wait "$pg_pid"
-  pg_status=$?
-  echo "== hubwire tests: PostgreSQL database, Redis broker (output) =="
-  cat "$pg_log"
-fi
-
-# Only what a broker changes: the outbox, jobs and webhook deliveries run by a real worker.
+# Only what a broker changes (started as soon as the SQLite pass ends, beside the PostgreSQL one): the outbox, jobs and webhook deliveries run by a real worker.
 amqp_status=0
 if services_answer "SQLite database, RabbitMQ broker (worker tests)" "$amqp_url"; then
   echo "== hubwire tests: SQLite database, RabbitMQ broker (worker tests) =="
   env -u DATABASE_URL CELERY_BROKER_URL="$amqp_url" "$BIN/pytest" -m worker "$@"
   amqp_status=$?
+fi
+
+if [ -n "$pg_pid" ]; then
+  wait "$pg_pid"
+  pg_status=$?
+  echo "== hubwire tests: PostgreSQL database, Redis broker (output) =="
+  cat "$pg_log"
 fi
 
 echo "== results: SQLite $sqlite_status, PostgreSQL + Redis $pg_status, RabbitMQ $amqp_status (0 is a pass) =="
