@@ -1,6 +1,5 @@
 """The REST API's frame: workspace API-key auth, the error shapes, and their documentation."""
 
-from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Schema
@@ -60,8 +59,6 @@ def field_error_body(errors: dict[str, str], *, references: set[str]) -> dict:
 def page_schema(item: type[Schema]) -> type[Schema]:
     from pydantic import create_model
 
-    return create_model(f"{item.__name__}Page", __base__=Schema, count=(int, ...), items=(list[item], ...))
-
-
-def paginate(queryset: models.QuerySet, limit: int, offset: int) -> dict:
-    return {"count": queryset.count(), "items": list(queryset[offset : offset + limit])}
+    # A page of a list (core/api_pages.py): `next` is the cursor of the following page, null on the last.
+    return create_model(f"{item.__name__}Page", __base__=Schema, count=(int, ...), count_is_exact=(bool, ...),
+                        items=(list[item], ...), next=(str | None, ...))

@@ -5,7 +5,8 @@ from typing import Callable
 
 from ninja import Query, Router, Schema, Status
 
-from hubwire.core.api import ERRORS, api_actor, page_schema, paginate
+from hubwire.core.api import ERRORS, api_actor, page_schema
+from hubwire.core.api_pages import PageQuery, paginate
 from hubwire.core.schema_types import PathId
 from hubwire.core.tenancy import get_scoped, scoped
 from hubwire.crm import models as m
@@ -18,11 +19,6 @@ REFERENCES = {"account", "contact", "quote", "invoice"}
 
 def service_kwargs(data: dict) -> dict:
     return {(key[:-3] if key.endswith("_id") and key[:-3] in REFERENCES else key): value for key, value in data.items()}
-
-
-class PageQuery(Schema):
-    limit: int = Query(50, ge=1, le=200)
-    offset: int = Query(0, ge=0, le=1_000_000)
 
 
 @dataclass
@@ -46,7 +42,7 @@ def crud_router(r: Resource) -> Router:
 
     @router.get("", response={200: Page, **ERRORS}, operation_id=f"list_{r.name}s", summary=f"List {r.name}s")
     def list_objects(request, page: Query[PageQuery]):
-        return paginate(queryset(request), page.limit, page.offset)
+        return paginate(queryset(request), page)
 
     @router.post("", response={201: r.out, **ERRORS}, operation_id=f"create_{r.name}", summary=f"Create a {r.name}")
     def create_object(request, payload: r.create_in):
@@ -90,7 +86,8 @@ RESOURCES = {
                           related=("lines", "payments")),
     "/appointments": Resource("appointment", m.Appointment, s.AppointmentOut, s.AppointmentIn, s.AppointmentPatch,
                               scheduling.appointment_book,
-                              lambda o, a, **d: scheduling.appointment_update(appointment=o, actor=a, **d)),
+                              lambda o, a, **d: scheduling.appointment_update(appointment=o, actor=a, **d),
+                              related=("meeting_link",)),
     "/projects": Resource("project", m.Project, s.ProjectOut, s.ProjectIn, s.ProjectPatch, work.project_create,
                           lambda o, a, **d: work.project_update(project=o, actor=a, **d), related=("milestones",)),
     "/contracts": Resource("contract", m.Contract, s.ContractOut, s.ContractIn, s.ContractPatch, work.contract_create,
@@ -139,7 +136,7 @@ def list_messages(request, filters: Query[MessageFilter]):
     qs = scoped(m.Message, request.auth.workspace).select_related("author").order_by("-created_at", "-id")
     if filters.account_id:
         qs = qs.filter(account_id=filters.account_id)
-    return paginate(qs, filters.limit, filters.offset)
+    return paginate(qs, filters)
 
 
 @messages.post("", response={201: s.MessageOut, **ERRORS}, operation_id="create_message",

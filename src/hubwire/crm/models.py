@@ -10,6 +10,8 @@ from hubwire.sync.models import SyncRecord, SyncStatus
 
 
 class WorkspaceOwned(models.Model):
+    # Each model's Meta has a (workspace, <its ordering>, id) index: its lists (pages and the API's
+    # cursor pages, core/api_pages.py) read one workspace's rows in that order by an index seek.
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -32,6 +34,7 @@ class Account(WorkspaceOwned):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["workspace", "name", "id"])]
 
     def __str__(self) -> str:
         return self.name
@@ -47,6 +50,7 @@ class Contact(WorkspaceOwned):
 
     class Meta:
         ordering = ["first_name", "last_name"]
+        indexes = [models.Index(fields=["workspace", "first_name", "last_name", "id"])]
 
     @property
     def name(self) -> str:
@@ -77,6 +81,7 @@ class Lead(WorkspaceOwned):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "created_at", "id"])]
 
     def __str__(self) -> str:
         return self.name
@@ -109,6 +114,7 @@ class PricedDocument(WorkspaceOwned):
     class Meta:
         abstract = True
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "created_at", "id"])]
 
     def __str__(self) -> str:
         return self.number
@@ -198,6 +204,7 @@ class Payment(WorkspaceOwned):
 
     class Meta:
         ordering = ["-received_at"]
+        indexes = [models.Index(fields=["workspace", "received_at", "id"])]
         # A Stripe payment (its PaymentIntent) is recorded once, whatever reports it and however often.
         constraints = [models.UniqueConstraint(fields=["reference"], condition=models.Q(method="stripe"),
                                                name="one_payment_per_stripe_charge")]
@@ -232,6 +239,7 @@ class Appointment(WorkspaceOwned):
 
     class Meta:
         ordering = ["start"]
+        indexes = [models.Index(fields=["workspace", "start", "id"])]
 
     def __str__(self) -> str:
         return self.title
@@ -294,6 +302,7 @@ class Project(WorkspaceOwned):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "created_at", "id"])]
 
     def __str__(self) -> str:
         return self.name
@@ -345,6 +354,7 @@ class Contract(WorkspaceOwned):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "created_at", "id"])]
 
     def __str__(self) -> str:
         return self.title
@@ -368,6 +378,8 @@ class Message(WorkspaceOwned):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["workspace", "created_at", "id"]),
+                   models.Index(fields=["account", "created_at", "id"])]  # a conversation
 
     @property
     def author_email(self) -> str | None:
@@ -385,4 +397,5 @@ class Activity(WorkspaceOwned):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "created_at", "id"])]
         verbose_name_plural = "activities"

@@ -5,7 +5,8 @@ from uuid import UUID
 
 from ninja import Query, Router, Schema
 
-from hubwire.core.api import ERRORS, page_schema, paginate
+from hubwire.core.api import ERRORS, page_schema
+from hubwire.core.api_pages import PageQuery, paginate
 from hubwire.core.schema_types import Text
 from hubwire.core.tenancy import get_scoped, scoped
 from hubwire.events import catalog
@@ -30,10 +31,8 @@ class EventTypeOut(Schema):
     data_schema: dict
 
 
-class EventFilter(Schema):
+class EventFilter(PageQuery):
     type: Text(100) | None = None
-    limit: int = Query(50, ge=1, le=200)
-    offset: int = Query(0, ge=0, le=1_000_000)
 
 
 @router.get("", response={200: page_schema(EventOut), **ERRORS}, operation_id="list_events",
@@ -42,7 +41,7 @@ def list_events(request, filters: Query[EventFilter]):
     qs = scoped(Event, request.auth.workspace)
     if filters.type:
         qs = qs.filter(type=filters.type)
-    return paginate(qs, filters.limit, filters.offset)
+    return paginate(qs, filters)
 
 
 @router.get("/types", response={200: list[EventTypeOut], **ERRORS}, operation_id="list_event_types",

@@ -21,6 +21,9 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["-occurred_at"]
+        # The log's order per workspace, and filtered by type (GET /api/events, the Events page).
+        indexes = [models.Index(fields=["workspace", "occurred_at", "id"]),
+                   models.Index(fields=["workspace", "type", "occurred_at", "id"])]
 
     def __str__(self) -> str:
         return f"{self.type} @ {self.occurred_at:%Y-%m-%d %H:%M:%S}"

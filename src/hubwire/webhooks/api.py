@@ -6,7 +6,8 @@ from typing import Annotated
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool, WithJsonSchema
 
-from hubwire.core.api import ERRORS, page_schema, paginate
+from hubwire.core.api import ERRORS, page_schema
+from hubwire.core.api_pages import PageQuery, paginate
 from hubwire.core.schema_types import HTTP_URL, Formatted, PathId, SaneDateTime, Text, partial, refused_by
 from hubwire.core.tenancy import get_scoped, scoped
 from hubwire.events import catalog
@@ -132,12 +133,10 @@ class DeliveryDetail(DeliveryOut):
         return list(obj.attempt_log.all())
 
 
-class DeliveryFilter(Schema):
+class DeliveryFilter(PageQuery):
     endpoint_id: PathId | None = None
     status: DeliveryStatus | None = None
     event_type: str | None = None
-    limit: int = Query(50, ge=1, le=200)
-    offset: int = Query(0, ge=0, le=1_000_000)
 
 
 def _endpoint(request, id) -> Endpoint:
@@ -207,7 +206,7 @@ def list_deliveries(request, filters: Query[DeliveryFilter]):
         qs = qs.filter(status=filters.status)
     if filters.event_type:
         qs = qs.filter(event_type=filters.event_type)
-    return paginate(qs, filters.limit, filters.offset)
+    return paginate(qs, filters)
 
 
 @router.get("/deliveries/{id}", response={200: DeliveryDetail, **ERRORS}, operation_id="get_webhook_delivery",

@@ -79,7 +79,11 @@ class Delivery(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "next_attempt_at"]),
                    models.Index(fields=["endpoint", "-created_at"]),
-                   models.Index(fields=["created_at"])]  # retention reads the oldest first
+                   models.Index(fields=["created_at"]),  # retention reads the oldest first
+                   # the delivery log, newest first, whole or by status or event type
+                   models.Index(fields=["workspace", "created_at", "id"]),
+                   models.Index(fields=["workspace", "status", "created_at", "id"]),
+                   models.Index(fields=["workspace", "event_type", "created_at", "id"])]
 
 
 class Attempt(models.Model):
