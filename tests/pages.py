@@ -32,7 +32,7 @@ def main_pages(live_server_url: str, things: dict) -> list[str]:
     paths = [reverse("dashboard"), reverse("integrations:page"),
              *(reverse("integrations:tab", args=[key]) for key in PROVIDERS),
              reverse("integrations:audit"),
-             reverse("portal:manage", args=[portal["account"].pk]),
+             reverse("portal:manage", args=[portal["account"].pk]), reverse("portal:accounts"),
              *(reverse("crm:list", args=[key]) for key in RESOURCES),
              *(reverse("crm:detail", args=[key, obj.pk]) for key, obj in objects.items()),
              reverse("crm:detail", args=["invoices", portal["invoice"].pk]),

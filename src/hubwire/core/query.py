@@ -8,6 +8,7 @@ that cannot name a row (not a whole number, or out of range) matches no rows, as
 exists nowhere does: the list answers honestly "none match" instead of an error page."""
 
 import re
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 
@@ -16,9 +17,43 @@ MAX_ID = 2**62
 PAGE_SIZE = 50
 
 
+# A list counts its rows up to this many, never a whole table on every view: past it the pager says
+# "more than 10,000" and offers the pages up to there (a search or a filter narrows the rest).
+COUNT_CAP = 10_000
+
+
+class BoundedPaginator(Paginator):
+    @cached_property
+    def counted(self) -> int:
+        items = self.object_list
+        if hasattr(items, "query"):  # a queryset: COUNT(*) over at most COUNT_CAP + 1 rows
+            return items.order_by()[: COUNT_CAP + 1].count()
+        return len(items)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, COUNT_CAP)
+
+    @property
+    def count_is_exact(self) -> bool:
+        return self.counted <= COUNT_CAP
+
+
+def bounded_count(queryset) -> int:
+    """How many rows, counted up to COUNT_CAP (a figure on a page, never a whole table's count)."""
+    return queryset.order_by()[:COUNT_CAP].count()
+
+
 def page_of(request, items, per_page: int = PAGE_SIZE) -> Page:
     """The page of `items` that ?page= asks for, or the nearest one that exists."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    return BoundedPaginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def thread_page(newest_first, page_number, per_page: int = PAGE_SIZE) -> tuple[Page, list]:
+    """A conversation a page at a time: page 1 holds the newest messages, and each page's come oldest
+    first, so that the newest is at the bottom, as on a phone. `newest_first` is ordered so."""
+    page = BoundedPaginator(newest_first, per_page).get_page(page_number)
+    return page, list(reversed(page.object_list))
 
 
 def id_param(raw: str) -> int | None:

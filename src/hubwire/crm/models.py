@@ -31,10 +31,16 @@ class Account(WorkspaceOwned):
     # take it line by line, and hubwire does not split it into city and postal code it cannot check.
     address = models.TextField(max_length=500, blank=True, help_text="Postal address, one line per row.")
     notes = models.TextField(blank=True)
+    # The conversation's figures, kept by message_post and conversation_mark_read, so that the
+    # Messages page lists accounts by them without counting every message of the workspace.
+    message_count = models.PositiveIntegerField(default=0)
+    unread_messages = models.PositiveIntegerField(default=0, help_text="The client's messages the team has not read.")
+    last_message_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["workspace", "name", "id"])]
+        indexes = [models.Index(fields=["workspace", "name", "id"]),
+                   models.Index(fields=["workspace", "-unread_messages", "-last_message_at", "name", "id"])]
 
     def __str__(self) -> str:
         return self.name
@@ -50,7 +56,8 @@ class Contact(WorkspaceOwned):
 
     class Meta:
         ordering = ["first_name", "last_name"]
-        indexes = [models.Index(fields=["workspace", "first_name", "last_name", "id"])]
+        indexes = [models.Index(fields=["workspace", "first_name", "last_name", "id"]),
+                   models.Index(fields=["account", "first_name", "last_name", "id"])]
 
     @property
     def name(self) -> str:
@@ -302,7 +309,8 @@ class Project(WorkspaceOwned):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["workspace", "created_at", "id"])]
+        indexes = [models.Index(fields=["workspace", "created_at", "id"]),
+                   models.Index(fields=["account", "created_at", "id"])]
 
     def __str__(self) -> str:
         return self.name
@@ -354,7 +362,8 @@ class Contract(WorkspaceOwned):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["workspace", "created_at", "id"])]
+        indexes = [models.Index(fields=["workspace", "created_at", "id"]),
+                   models.Index(fields=["account", "created_at", "id"])]
 
     def __str__(self) -> str:
         return self.title
@@ -397,5 +406,6 @@ class Activity(WorkspaceOwned):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["workspace", "created_at", "id"])]
+        indexes = [models.Index(fields=["workspace", "created_at", "id"]),
+                   models.Index(fields=["account", "created_at", "id"])]
         verbose_name_plural = "activities"

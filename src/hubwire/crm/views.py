@@ -5,7 +5,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib import messages as flash
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from hubwire.core.decorators import workspace_required
 from hubwire.core.errors import FieldError
 from hubwire.core.money import to_minor
-from hubwire.core.query import page_of
+from hubwire.core.query import id_param, page_of, thread_page
 from hubwire.core.tenancy import get_scoped, scoped
 from hubwire.crm import forms as f
 from hubwire.crm.models import Account, Activity, Message, MessageDirection, Milestone, Project
@@ -47,10 +47,16 @@ def object_list(request, key: str):
     status_field = r.model._meta.get_field("status") if hasattr(r.model, "status") else None
     if status and status_field:
         qs = qs.filter(status=status)
+    # One account's (the "All …" links of an account's page); an id that names no row matches none.
+    account = None
+    if "account" in request.GET and any(f.name == "account" for f in r.model._meta.get_fields()):
+        account_id = id_param(request.GET["account"])
+        account = scoped(Account, request.workspace).filter(pk=account_id).first() if account_id else None
+        qs = qs.filter(account=account) if account else qs.none()
     template = "crm/_list_rows.html" if request.htmx else "crm/list.html"
     return render(request, template, {
         "r": r, "page": page_of(request, qs), "query": query, "status": status,
-        "statuses": status_field.choices if status_field else None,
+        "statuses": status_field.choices if status_field else None, "account": account,
     })
 
 
@@ -114,9 +120,27 @@ def object_detail(request, key: str, pk):
     if key == "projects":
         context["milestone_form"] = f.MilestoneForm()
     if key == "accounts":
-        context["activities"] = Activity.objects.filter(account=obj)[:30]
+        context["activities"] = Activity.objects.filter(account=obj).order_by("-created_at", "-id")[:30]
+        context["account_lists"] = account_lists(obj)
     context["panels"] = render_panels(request, key, obj)
     return render(request, "crm/detail.html", context)
+
+
+# How many of an account's contacts, projects and contracts its page shows; "All …" opens the list.
+ACCOUNT_LIST_SHOWN = 20
+
+
+def account_lists(account: Account) -> list[dict]:
+    """The account's contacts, projects and contracts, the first ACCOUNT_LIST_SHOWN of each (one
+    query each, whatever their number), and whether there are more."""
+    lists = []
+    for key, rows in (("contacts", account.contacts.order_by("first_name", "last_name", "id")),
+                      ("projects", account.projects.order_by("-created_at", "-id")),
+                      ("contracts", account.contracts.order_by("-created_at", "-id"))):
+        shown = list(rows[: ACCOUNT_LIST_SHOWN + 1])
+        lists.append({"key": key, "title": RESOURCES[key].plural.capitalize(), "rows": shown[:ACCOUNT_LIST_SHOWN],
+                      "more": len(shown) > ACCOUNT_LIST_SHOWN})
+    return lists
 
 
 @workspace_required
@@ -180,16 +204,11 @@ def milestone_done_view(request, pk):
 
 @workspace_required
 def conversations(request):
-    accounts = (
-        scoped(Account, request.workspace)
-        .annotate(
-            message_count=Count("messages"),
-            unread=Count("messages", filter=Q(messages__direction=MessageDirection.INBOUND, messages__read_at=None)),
-            last_message_at=Max("messages__created_at"),
-        )
-        .order_by("-unread", "-last_message_at", "name")
-    )
-    return render(request, "crm/conversations.html", {"accounts": accounts})
+    """The accounts with a conversation, unread first, then the latest; a page at a time, from the
+    figures each account keeps (no message is counted here)."""
+    accounts = (scoped(Account, request.workspace).filter(message_count__gt=0)
+                .order_by("-unread_messages", "-last_message_at", "name", "id"))
+    return render(request, "crm/conversations.html", {"page": page_of(request, accounts)})
 
 
 @workspace_required
@@ -204,8 +223,12 @@ def conversation(request, account_id):
             apply_field_errors(exc, form)
         else:
             return redirect("crm:conversation", account_id=account.pk)
-    # The client's messages the team had not read are marked "New" on this showing, then read.
-    thread = list(Message.objects.filter(account=account).select_related("author", "contact"))
-    if request.method == "GET":
+    # A page at a time, the newest first (core/query.thread_page). The client's messages the team had
+    # not read are marked "New" on this showing, then read.
+    newest_first = (Message.objects.filter(account=account).select_related("author", "contact")
+                    .order_by("-created_at", "-id"))
+    page, thread = thread_page(newest_first, request.GET.get("page"))
+    if request.method == "GET" and page.number == 1:
         conversation_mark_read(account=account)
-    return render(request, "crm/conversation.html", {"account": account, "thread": thread, "form": form})
+    return render(request, "crm/conversation.html", {"account": account, "thread": thread, "page": page,
+                                                      "form": form})

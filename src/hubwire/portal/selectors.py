@@ -3,7 +3,7 @@ Everything a client sees goes through `client_*` here, filtered to their own acc
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -45,16 +45,14 @@ def stats(workspace) -> dict:
 
 
 def accounts(workspace):
-    """Every account with its portal switch, how many of its contacts may sign in, and unread messages."""
-    # Subqueries, not two joined Counts: joining contacts and messages would multiply their rows.
+    """Every account by name (a page at a time, by the (workspace, name) index) with its portal switch,
+    how many of its contacts may sign in, and its unread messages (the count the account keeps)."""
     users = (PortalUser.objects.filter(contact__account=OuterRef("pk"), allowed=True).order_by()
              .values("contact__account").annotate(n=Count("pk")).values("n"))
-    unread = (Message.objects.filter(account=OuterRef("pk"), direction=MessageDirection.INBOUND, read_at=None)
-              .order_by().values("account").annotate(n=Count("pk")).values("n"))
     return (scoped(Account, workspace)
             .annotate(portal_on=Exists(PortalAccess.objects.filter(account=OuterRef("pk"), enabled=True)),
-                      portal_users=Coalesce(Subquery(users), 0), unread=Coalesce(Subquery(unread), 0))
-            .order_by("-portal_on", "name"))
+                      portal_users=Coalesce(Subquery(users), 0), unread=F("unread_messages"))
+            .order_by("name", "id"))
 
 
 def contacts(account) -> list[dict]:

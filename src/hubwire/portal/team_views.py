@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from hubwire.core.decorators import workspace_required
 from hubwire.core.errors import FieldError
+from hubwire.core.query import BoundedPaginator
 from hubwire.core.tenancy import get_scoped
 from hubwire.crm.models import Account, Contact
 from hubwire.portal import selectors, services
@@ -16,6 +17,20 @@ from hubwire.portal.forms import SetPasswordForm
 from hubwire.portal.models import PortalAccess
 
 TAB = "integrations:tab"
+ACCOUNTS_PER_PAGE = 50
+
+
+def accounts_page(workspace, number):
+    """A page of the tab's accounts (the tab shows the first; its pager asks accounts() for the rest)."""
+    return BoundedPaginator(selectors.accounts(workspace), ACCOUNTS_PER_PAGE).get_page(number)
+
+
+@workspace_required
+def accounts(request):
+    """The tab's account list, page n: the table alone for the tab's pager (htmx), or a page of its own."""
+    page = accounts_page(request.workspace, request.GET.get("page"))
+    template = "portal/_accounts.html" if request.htmx else "portal/accounts.html"
+    return render(request, template, {"accounts": page})
 
 
 def _flag(request, name: str) -> bool | None:

@@ -21,6 +21,7 @@ urlpatterns = [
     path(client + "contracts/<int:pk>/", views.contract, name="contract"),
     path(client + "messages/", views.messages, name="messages"),
     # The team's side, next to the Client Portal tab.
+    path("integrations/portal/accounts/", team_views.accounts, name="accounts"),
     path("integrations/portal/accounts/<int:account_id>/", team_views.manage, name="manage"),
     path("integrations/portal/accounts/<int:account_id>/access/", team_views.access, name="access"),
     path("integrations/portal/contacts/<int:contact_id>/login/", team_views.contact_login, name="contact_login"),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from hubwire.core.errors import FieldError
 from hubwire.core.models import Workspace
+from hubwire.core.query import bounded_count, page_of, thread_page
 from hubwire.crm.forms import MessageForm
 from hubwire.crm.services.common import Conflict
 from hubwire.payments.selectors import online_payment
@@ -18,6 +19,10 @@ from hubwire.portal.auth import authenticate, current_client, end_session, recor
 from hubwire.portal.decorators import client_required
 from hubwire.portal.forms import ChangePasswordForm, NewPasswordForm, ResetForm, SignInForm
 from hubwire.portal.throttle import remember_device
+
+# A client's lists, a page at a time; the overview shows the first few of what waits for them.
+PER_PAGE = 25
+HOME_SHOWN = 10
 
 
 def _render(request, template: str, context: dict | None = None, status: int = 200):
@@ -121,17 +126,19 @@ def change_password(request, workspace_id: int):
 @client_required
 def home(request, workspace_id: int):
     client = request.client
+    due = selectors.client_invoices(client).filter(status="pending")
     return _render(request, "portal/home.html", {
         "projects": selectors.client_projects(client)[:5],
-        "invoices_due": selectors.client_invoices(client).filter(status="pending"),
-        "contracts_waiting": selectors.client_contracts(client).filter(status="sent"),
+        "invoices_due": due[:HOME_SHOWN], "invoices_due_count": bounded_count(due),
+        "contracts_waiting_count": bounded_count(selectors.client_contracts(client).filter(status="sent")),
         "password_changed": request.GET.get("password_changed"),
     })
 
 
 @client_required
 def projects(request, workspace_id: int):
-    return _render(request, "portal/projects.html", {"projects": selectors.client_projects(request.client)})
+    page = page_of(request, selectors.client_projects(request.client), PER_PAGE)
+    return _render(request, "portal/projects.html", {"projects": page.object_list, "page": page})
 
 
 @client_required
@@ -142,7 +149,8 @@ def project(request, workspace_id: int, pk: int):
 
 @client_required
 def invoices(request, workspace_id: int):
-    return _render(request, "portal/invoices.html", {"invoices": selectors.client_invoices(request.client)})
+    page = page_of(request, selectors.client_invoices(request.client), PER_PAGE)
+    return _render(request, "portal/invoices.html", {"invoices": page.object_list, "page": page})
 
 
 @client_required
@@ -166,7 +174,8 @@ def invoice_pay(request, workspace_id: int, pk: int):
 
 @client_required
 def contracts(request, workspace_id: int):
-    return _render(request, "portal/contracts.html", {"contracts": selectors.client_contracts(request.client)})
+    page = page_of(request, selectors.client_contracts(request.client), PER_PAGE)
+    return _render(request, "portal/contracts.html", {"contracts": page.object_list, "page": page})
 
 
 @client_required
@@ -200,9 +209,11 @@ def messages(request, workspace_id: int):
         status = 400
     else:
         status = 200
-    # What is new is shown as new once, then it is read.
-    thread = list(selectors.client_thread(request.client))
-    if request.method == "GET":
+    # A page at a time, the newest first (core/query.thread_page). What is new is shown as new once,
+    # then it is read.
+    page, thread = thread_page(selectors.client_thread(request.client).order_by("-created_at", "-id"),
+                               request.GET.get("page"))
+    if request.method == "GET" and page.number == 1:
         services.client_read_conversation(client=request.client)
-    return _render(request, "portal/messages.html", {"thread": thread, "form": form}, status=status)
+    return _render(request, "portal/messages.html", {"thread": thread, "page": page, "form": form}, status=status)
 

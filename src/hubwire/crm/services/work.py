@@ -1,6 +1,7 @@
 """Projects, contracts and the conversation with an account's contacts."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from hubwire.core.errors import FieldError
@@ -124,12 +125,25 @@ def message_post(*, workspace, actor: str, account, body: str, direction: str = 
         raise FieldError({"contact": f"{contact} is not a contact of {account}."})
     inbound = values["direction"] == MessageDirection.INBOUND
     message = Message(workspace=workspace, account=account, contact=contact, author=None if inbound else author)
-    return save_and_emit(message, values, event="message.received" if inbound else "message.sent", actor=actor)
+
+    def count_on_account(saved: Message) -> None:
+        Account.objects.filter(pk=account.pk).update(
+            message_count=F("message_count") + 1, last_message_at=saved.created_at,
+            unread_messages=F("unread_messages") + (1 if inbound else 0))
+
+    return save_and_emit(message, values, event="message.received" if inbound else "message.sent", actor=actor,
+                         after_save=count_on_account)
 
 
 def conversation_mark_read(*, account: Account, direction: str = MessageDirection.INBOUND) -> int:
     """Mark the messages one side has not read yet as read (the client's, by default: the team read them)."""
     with transaction.atomic():
-        return Message.objects.filter(account=account, direction=direction, read_at=None).update(
+        # The account's row first: a message posted meanwhile either waits for this to end and then
+        # counts as unread, or ends first and is read here; never both, never neither.
+        Account.objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True).first()
+        read = Message.objects.filter(account=account, direction=direction, read_at=None).update(
             read_at=timezone.now()
         )
+        if direction == MessageDirection.INBOUND:
+            Account.objects.filter(pk=account.pk).update(unread_messages=0)
+        return read

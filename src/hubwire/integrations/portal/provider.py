@@ -22,8 +22,9 @@ class ClientPortal(Provider):
     def tab_context(self, workspace) -> dict:
         from hubwire.portal import selectors
         from hubwire.portal.services import portal_link
+        from hubwire.portal.team_views import accounts_page
 
-        return {"stats": selectors.stats(workspace), "accounts": selectors.accounts(workspace),
+        return {"stats": selectors.stats(workspace), "accounts": accounts_page(workspace, 1),
                 "portal_link": portal_link(workspace)}
 
     def audit_filter(self):

@@ -3,11 +3,13 @@ contact's, the unread count (the dashboard), and marking what the team has seen 
 
 from __future__ import annotations
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
+from hubwire.core.query import BoundedPaginator
+from hubwire.core.query import thread_page as paged_thread
 from hubwire.core.tenancy import scoped
 from hubwire.crm.models import Contact
 from hubwire.integrations.twilio.models import Conversation, Direction, SmsMessage
@@ -27,15 +29,13 @@ def conversations_recent(workspace):
 
 
 def conversations_page(workspace, page_number) -> Page:
-    return Paginator(conversations_recent(workspace), CONVERSATIONS_PER_PAGE).get_page(page_number)
+    return BoundedPaginator(conversations_recent(workspace), CONVERSATIONS_PER_PAGE).get_page(page_number)
 
 
 def thread_page(conversation: Conversation, page_number) -> tuple[Page, list[SmsMessage]]:
-    """Page 1 holds the newest messages; each page's messages come oldest first, so the newest is
-    at the bottom, as on a phone."""
+    """core/query.thread_page: page 1 the newest, each page oldest first."""
     newest_first = conversation.messages.select_related("author").order_by("-created_at", "-id")
-    page = Paginator(newest_first, MESSAGES_PER_PAGE).get_page(page_number)
-    return page, list(reversed(page.object_list))
+    return paged_thread(newest_first, page_number, MESSAGES_PER_PAGE)
 
 
 def conversation_mark_read(conversation: Conversation, *, up_to: SmsMessage) -> None:
