@@ -2,7 +2,7 @@
 them is a test, and no test asserts a time.
 
 `python -m bench` runs them all; `python -m bench webhooks` (or http_overhead, portal, quickbooks,
-calendar, sms) runs one.
+calendar, sms, workspace) runs one.
 
 http_overhead: provider calls through hubwire's outbound module (rate-limit bucket, retry policy,
 scrubbed log line per call) against raw httpx, same local receiver, same keep-alive connection.
@@ -71,13 +71,13 @@ def main() -> int:
     import django
 
     django.setup()
-    from bench import calendar, portal, quickbooks, sms, webhooks
+    from bench import calendar, portal, quickbooks, sms, webhooks, workspace
 
-    chosen = sys.argv[1:] or ["http_overhead", "portal", "webhooks", "quickbooks", "calendar", "sms"]
+    chosen = sys.argv[1:] or ["http_overhead", "portal", "webhooks", "quickbooks", "calendar", "sms", "workspace"]
     for name in chosen:
         {"http_overhead": http_overhead, "portal": portal.run, "webhooks": webhooks.run,
          "quickbooks": quickbooks.run, "calendar": calendar.run,
-         "sms": sms.run}[name]()
+         "sms": sms.run, "workspace": workspace.run}[name]()
     return 0
 
 

@@ -57,8 +57,8 @@ def scale_quota(settings) -> int:
     return per_minute
 
 
-def connect(owner, workspace):
-    """Press Connect, consent on the sandbox's Google page, come back: as the owner does."""
+def connect(owner, workspace, provider: str = "google_calendar", email: str = EMAIL):
+    """Press Connect, consent on the sandbox's Google page as `email`, come back: as the owner does."""
     import httpx
     from django.test import Client
 
@@ -66,14 +66,14 @@ def connect(owner, workspace):
 
     client = Client()
     client.force_login(owner)
-    consent_url = client.post("/integrations/google_calendar/connect/", {"mode": ""})["Location"]
+    consent_url = client.post(f"/integrations/{provider}/connect/", {"mode": ""})["Location"]
     page = httpx.get(consent_url, timeout=30).text
     request = re.search(r'name="request" value="([^"]+)"', page).group(1)
-    back = httpx.post(consent_url.split("?")[0], data={"request": request, "decision": "allow", "email": EMAIL},
+    back = httpx.post(consent_url.split("?")[0], data={"request": request, "decision": "allow", "email": email},
                       timeout=30)
     callback = urlsplit(back.headers["location"])
     client.get(f"{callback.path}?{callback.query}")
-    return Connection.objects.get(workspace=workspace, provider="google_calendar")
+    return Connection.objects.get(workspace=workspace, provider=provider)
 
 
 def book(workspace) -> None:

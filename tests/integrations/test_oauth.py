@@ -7,7 +7,7 @@ from django.test import Client
 
 from hubwire.core.models import AuditEntry
 from hubwire.integrations.models import Connection, ConnectionStatus
-from hubwire.integrations.registry import PROVIDERS
+from hubwire.integrations.registry import PROVIDERS, AuthKind, Provider, register, unregister
 from hubwire.integrations.tokens import NeedsReconnect, connection_client
 from hubwire.sandbox.models import Grant
 from tests.conftest import SANDBOX_DB, logged_in
@@ -165,12 +165,25 @@ def test_unconfigured_provider_offers_no_connect(sandbox, owner_client, settings
     assert "HUBWIRE_ZOOM_CLIENT_ID" in oauth_flow.flashes(owner_client)[0]
 
 
+class Upcoming(Provider):
+    """A provider declared before it is built (every provider of this version is built)."""
+
+    key = "upcoming-test"
+    name = "Upcoming (test)"
+    auth_kind = AuthKind.OAUTH2
+    built = False
+
+
 def test_an_unbuilt_provider_offers_no_connect(sandbox, owner_client):
-    page = owner_client.get("/integrations/google_workspace/").content.decode()
-    assert 'data-testid="not-built"' in page and 'data-testid="connect"' not in page
-    owner_client.post("/integrations/google_workspace/connect/", {"mode": ""})
-    assert "cannot be connected from here yet" in oauth_flow.flashes(owner_client)[0]
-    assert not Connection.objects.exists()
+    register(Upcoming)
+    try:
+        page = owner_client.get("/integrations/upcoming-test/").content.decode()
+        assert 'data-testid="not-built"' in page and 'data-testid="connect"' not in page
+        owner_client.post("/integrations/upcoming-test/connect/", {"mode": ""})
+        assert "cannot be connected from here yet" in oauth_flow.flashes(owner_client)[0]
+        assert not Connection.objects.exists()
+    finally:
+        unregister(Upcoming.key)
 
 
 def test_the_sandbox_is_off_unless_enabled(live_server, settings):

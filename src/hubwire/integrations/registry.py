@@ -45,6 +45,12 @@ class RateLimit:
     # How many requests may be open at once for the account (Intuit: 10), shared by every process; None: no limit.
     concurrent: int | None = None
 
+    @classmethod
+    def per_minute(cls, per_minute: int, *, burst: int, source: str) -> "RateLimit":
+        """A quota of `per_minute` over a sliding minute (Google's): a bucket that never lets more than
+        that through in any minute, its burst included."""
+        return cls(per_second=max(per_minute - burst, 1) / 60, burst=burst, source=source)
+
 
 @dataclass(frozen=True)
 class CredentialField:

@@ -20,8 +20,9 @@ class SandboxConfig(AppConfig):
     verbose_name = "Provider sandbox"
 
     def ready(self):
-        # The sandbox's own pieces: test hooks, the webhook receiver, the OAuth servers; then every emulator.
-        from hubwire.sandbox import control, receiver, servers  # noqa: F401
+        # The sandbox's own pieces: test hooks, the webhook receiver, the OAuth servers and Google's
+        # userinfo; then every emulator.
+        from hubwire.sandbox import control, receiver, servers, userinfo  # noqa: F401
         for package in emulator_packages():
             import_module(package)
         checks.register(emulator_app_labels)

@@ -58,6 +58,22 @@ class OAuthServer:
 SERVERS: dict[str, OAuthServer] = {}
 
 
+@dataclass(frozen=True)
+class Persona:
+    """An account a person may sign in as on a server's consent page, and what it is for."""
+
+    email: str
+    description: str
+
+
+# Per server key: the personas its consent page offers, declared by the emulators that need them.
+PERSONAS: dict[str, list[Persona]] = {}
+
+
+def add_personas(server_key: str, *personas: Persona) -> None:
+    PERSONAS.setdefault(server_key, []).extend(p for p in personas if p not in PERSONAS.get(server_key, []))
+
+
 def subject_for(server: OAuthServer, email: str) -> dict:
     """A stable sandbox identity for an email: the same email always gets the same ids."""
     digest = hashlib.sha256(f"{server.key}:{email}".encode()).hexdigest()
@@ -112,7 +128,7 @@ def authorize(request, server: OAuthServer):
         return render(request, "sandbox/consent.html", {
             "server": server, "app": app_name(client_id), "scopes": params.get("scope", "").split(),
             "request_token": signing.dumps(dict(params.items()), salt="sandbox-consent"),
-            "email": f"sandbox.user@{server.persona_domain}",
+            "email": f"sandbox.user@{server.persona_domain}", "personas": PERSONAS.get(server.key, []),
         })
     if request.POST.get("decision") != "allow":
         return back(error="access_denied", error_description="The user denied the request")

@@ -63,9 +63,8 @@ class GoogleCalendar(GoogleProvider):
     def rate_limit(self) -> RateLimit:
         """600 requests a minute per user, a sliding window (developers.google.com/workspace/calendar/api/
         guides/quota): a bucket that never lets more than that through in any minute, bursts included."""
-        per_minute, burst = api.requests_per_minute(), 10
-        return RateLimit(per_second=max(per_minute - burst, 1) / 60, burst=burst,
-                         source="developers.google.com/workspace/calendar/api/guides/quota")
+        return RateLimit.per_minute(api.requests_per_minute(), burst=10,
+                                    source="developers.google.com/workspace/calendar/api/guides/quota")
 
     @property
     def schedules(self):
