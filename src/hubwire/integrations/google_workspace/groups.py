@@ -16,7 +16,7 @@ from itertools import batched
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from hubwire.core.audit import audit_record, audit_words
 from hubwire.core.errors import FieldError
+from hubwire.core.query import BoundedPaginator
 from hubwire.integrations.google_workspace.api import KEY, Duplicate, Forbidden, NoAnswer, NotFound
 from hubwire.integrations.google_workspace.group_models import WorkspaceGroup
 from hubwire.integrations.http import ProviderError
@@ -116,7 +117,7 @@ def groups_page(connection, *, search: str = "", page_number=None) -> Page:
     text = search.strip()
     if text:
         groups = groups.filter(Q(email__startswith=text.lower()) | Q(name_key__startswith=text.lower()))
-    return Paginator(groups.order_by("email", "pk"), GROUPS_PER_PAGE).get_page(page_number)
+    return BoundedPaginator(groups.order_by("email", "pk"), GROUPS_PER_PAGE).get_page(page_number)
 
 
 def last_refreshed(connection):

@@ -218,7 +218,7 @@ def member_role_change(member: WorkspaceGroupMember, api, role: str, *, actor=No
 
 def members_page(group: WorkspaceGroup, page_number, per_page: int = 50):
     """A page of the mirrored members: owners, then managers, then members, by address (indexed)."""
-    from django.core.paginator import Paginator
+    from hubwire.core.query import BoundedPaginator
 
     members = WorkspaceGroupMember.objects.filter(group=group).order_by("role_rank", "email", "pk")
-    return Paginator(members, per_page).get_page(page_number)
+    return BoundedPaginator(members, per_page).get_page(page_number)
