@@ -362,3 +362,19 @@ def test_without_a_super_admin_connection_the_page_says_what_is_missing(sandbox,
     response = owner_client.get(reverse("integrations:google_workspace_groups"))
     assert response.status_code == 200
     assert "not an administrator" in response.context["problem"]
+
+
+def test_a_user_just_created_is_added_once_google_shows_it_not_called_missing(connected, owner_client, sandbox):
+    sandbox.control("workspace-new-user-delay", seconds=2)  # Google's propagation after users.insert
+    created = owner_client.post("/integrations/google_workspace/users/new/", {
+        "given_name": "Nora", "family_name": "Quinn", "local_part": "nora.quinn", "domain": "northwind.example",
+        "change_at_next_login": "1"})
+    assert created.status_code == 200, created.content.decode()[:1000]
+    design = group_named("design@northwind.example")
+
+    response = add_members(owner_client, design, ["nora.quinn@northwind.example"], confirm=True)
+
+    assert results_of(response)["nora.quinn@northwind.example"] == "added"
+    posts = directory_calls(sandbox, "POST", f"/groups/{design.google_id}/members")
+    assert posts[0].status == 404 and posts[-1].status == 200  # waited while Google showed 404, then added
+    assert "nora.quinn@northwind.example" in google_members("design@northwind.example")

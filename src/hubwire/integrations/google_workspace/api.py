@@ -109,6 +109,21 @@ class DirectoryApi:
             params["pageToken"] = token
 
 
+def while_not_visible(call, *, sleep=time.sleep):
+    """call() again while Google answers 404 for something just created (a new user reads as 404 for
+    a while, to users.get and to members.insert): HUBWIRE_GOOGLE_WORKSPACE_VISIBLE_RETRIES times,
+    HUBWIRE_GOOGLE_WORKSPACE_VISIBLE_BACKOFF_SECONDS · 2^n apart (at most 8 s); then the NotFound."""
+    retries, base = setting("VISIBLE_RETRIES", 6), setting("VISIBLE_BACKOFF_SECONDS", 0.5)
+    for attempt in range(retries + 1):
+        try:
+            return call()
+        except NotFound:
+            if attempt == retries:
+                raise
+            sleep(min(8.0, base * 2 ** attempt))
+    raise AssertionError("unreachable")
+
+
 def _specific(exc: ProviderError, slowed: bool) -> ProviderError:
     kind = {404: NotFound, 409: Duplicate}.get(exc.status or 0, ProviderError)
     if exc.status == 403 and not slowed:

@@ -25,7 +25,7 @@ from urllib.parse import quote
 from hubwire.core.audit import audit_record, audit_words
 from hubwire.core.errors import FieldError
 from hubwire.integrations.google_workspace.api import (DirectoryApi, Duplicate, NoAnswer, NotFound, directory_api,
-                                                       setting)
+                                                       while_not_visible)
 from hubwire.integrations.google_workspace.config import KEY, config_of
 from hubwire.integrations.google_workspace.models import DirectoryUser
 from hubwire.integrations.google_workspace.passwords import password_generate, password_problem
@@ -124,19 +124,13 @@ def same_person(user: dict, new: NewUser) -> bool:
 
 
 def read_when_visible(directory: DirectoryApi, user_key: str, *, sleep=time.sleep) -> dict | None:
-    """users.get of a user that may have just been created: a 404 is retried with backoff
-    (HUBWIRE_GOOGLE_WORKSPACE_VISIBLE_RETRIES times, HUBWIRE_GOOGLE_WORKSPACE_VISIBLE_BACKOFF_SECONDS · 2^n,
-    at most 8 s apart); None when it is still not visible after that."""
-    retries, base = setting("VISIBLE_RETRIES", 6), setting("VISIBLE_BACKOFF_SECONDS", 0.5)
-    for attempt in range(retries + 1):
-        try:
-            return directory.request("GET", f"/users/{quote(user_key, safe='@')}",
-                                     params={"viewType": "admin_view"})
-        except NotFound:
-            if attempt == retries:
-                return None
-            sleep(min(8.0, base * 2 ** attempt))
-    return None
+    """users.get of a user that may have just been created, waiting while Google still answers 404
+    (api.while_not_visible); None when it is still not visible after that."""
+    try:
+        return while_not_visible(lambda: directory.request("GET", f"/users/{quote(user_key, safe='@')}",
+                                                           params={"viewType": "admin_view"}), sleep=sleep)
+    except NotFound:
+        return None
 
 
 def user_create(*, workspace, actor, connection, new: NewUser, sleep=time.sleep) -> Created:
@@ -187,24 +181,17 @@ def _join_groups(directory: DirectoryApi, connection, row: DirectoryUser, new: N
     """Add the new user to each chosen group; a 404 (the user not visible yet) is retried with backoff.
     One group failing never stops the others: each says how it went."""
     notes = []
-    retries, base = setting("VISIBLE_RETRIES", 6), setting("VISIBLE_BACKOFF_SECONDS", 0.5)
     for group in new.groups:
-        for attempt in range(retries + 1):
-            try:
-                directory.request("POST", f"/groups/{quote(group, safe='@')}/members",
-                                  json={"email": row.primary_email, "role": "MEMBER"})
-                notes.append(f"Added to {group}.")
-                break
-            except Duplicate:
-                notes.append(f"Already in {group}.")
-                break
-            except NotFound:
-                if attempt == retries:
-                    notes.append(f"Not added to {group}: Google does not show the new user yet. Add them from the "
-                                 "group's page in a minute.")
-                    break
-                sleep(min(8.0, base * 2 ** attempt))
-            except ProviderError as exc:
-                notes.append(f"Not added to {group}: {exc}")
-                break
+        try:
+            while_not_visible(lambda g=group: directory.request("POST", f"/groups/{quote(g, safe='@')}/members",
+                                                                json={"email": row.primary_email, "role": "MEMBER"}),
+                              sleep=sleep)
+            notes.append(f"Added to {group}.")
+        except Duplicate:
+            notes.append(f"Already in {group}.")
+        except NotFound:
+            notes.append(f"Not added to {group}: Google does not show the new user yet. Add them from the "
+                         "group's page in a minute.")
+        except ProviderError as exc:
+            notes.append(f"Not added to {group}: {exc}")
     return notes

@@ -18,10 +18,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from hubwire.core.audit import audit_record, audit_words
-from hubwire.integrations.google_workspace.api import KEY, Duplicate, Forbidden, NoAnswer, NotFound
+from hubwire.integrations.google_workspace.api import KEY, Duplicate, Forbidden, NoAnswer, NotFound, while_not_visible
 from hubwire.integrations.google_workspace.group_models import (ROLE_RANK, MemberRole, WorkspaceGroup,
                                                                 WorkspaceGroupMember)
 from hubwire.integrations.google_workspace.groups_plan import PlannedMember, Will
+from hubwire.integrations.google_workspace.models import DirectoryUser
 from hubwire.integrations.http import ProviderError
 
 # members.list: "Maximum number of results to return. Max allowed value is 200." (admin.directory_v1.json)
@@ -118,8 +119,14 @@ def members_add(group: WorkspaceGroup, api, planned: list[PlannedMember], *, act
 
 def _add_one(group: WorkspaceGroup, api, email: str, role: str, *, actor) -> MemberResult:
     label = MemberRole(role).label.lower()
+    # A user hubwire's mirror holds may be one just created, which Google still answers 404 for.
+    just_created = DirectoryUser.objects.filter(connection_id=group.connection_id, primary_email=email).exists()
+
+    def send():
+        return api.request("POST", _path(group), json={"email": email, "role": role})
+
     try:
-        resource = api.request("POST", _path(group), json={"email": email, "role": role}) or {}
+        resource = (while_not_visible(send, sleep=api.sleep) if just_created else send()) or {}
     except Duplicate:
         _mirror_existing(group, api, email)
         return MemberResult(email, role, Outcome.ALREADY, "Already a member: left as is.")
