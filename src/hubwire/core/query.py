@@ -44,6 +44,12 @@ def bounded_count(queryset) -> int:
     return queryset.order_by()[:COUNT_CAP].count()
 
 
+def bounded_figure(queryset) -> str:
+    """bounded_count for a person to read: "10,000+" past the cap."""
+    counted = queryset.order_by()[: COUNT_CAP + 1].count()
+    return f"{COUNT_CAP:,}+" if counted > COUNT_CAP else f"{counted:,}"
+
+
 def page_of(request, items, per_page: int = PAGE_SIZE) -> Page:
     """The page of `items` that ?page= asks for, or the nearest one that exists."""
     return BoundedPaginator(items, per_page).get_page(request.GET.get("page"))

@@ -14,11 +14,12 @@ from hubwire.core.decorators import workspace_required
 from hubwire.core.errors import FieldError
 from hubwire.core.forms import ApiKeyForm, EmailLoginForm, InviteForm, JoinForm, WorkspaceTimeZoneForm
 from hubwire.core.models import ApiKey, Membership, SignInOutcome, TeamInvitation, User
+from hubwire.core.query import bounded_figure
 from hubwire.core.services import (api_key_issue, api_key_revoke, invitation_accept_existing, invitation_accept_new,
                                    invitation_find, invitation_problem, invitation_revoke, member_invite,
                                    open_invitations, workspace_set_time_zone)
 from hubwire.core.tenancy import get_scoped, scoped
-from hubwire.crm.selectors import unread_client_messages
+from hubwire.crm.selectors import unread_client_message_count
 from hubwire.crm.models import Activity, Appointment, AppointmentStatus, Invoice, InvoiceStatus, Lead
 
 
@@ -104,9 +105,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def dashboard(request):
     ws = request.workspace
     context = {
-        "open_leads": scoped(Lead, ws).exclude(status__in=["won", "lost"]).count(),
-        "pending_invoices": scoped(Invoice, ws).filter(status=InvoiceStatus.PENDING).count(),
-        "unread_messages": unread_client_messages(ws).count(),
+        # Figures counted up to query.COUNT_CAP (shown as "10,000+" past it), never a whole table.
+        "open_leads": bounded_figure(scoped(Lead, ws).exclude(status__in=["won", "lost"])),
+        "pending_invoices": bounded_figure(scoped(Invoice, ws).filter(status=InvoiceStatus.PENDING)),
+        "unread_messages": unread_client_message_count(ws),
         "upcoming": scoped(Appointment, ws).filter(status=AppointmentStatus.SCHEDULED, end__gte=timezone.now())
         .select_related("contact")[:5],
         "activities": scoped(Activity, ws).select_related("account")[:15],

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from hubwire.crm.selectors import unread_client_messages
+from hubwire.crm.selectors import unread_client_message_count
 
 
 def unread_messages(request):
@@ -8,4 +8,4 @@ def unread_messages(request):
     workspace = getattr(request, "workspace", None)
     if workspace is None:
         return {}
-    return {"nav_unread_messages": SimpleLazyObject(lambda: unread_client_messages(workspace).count())}
+    return {"nav_unread_messages": SimpleLazyObject(lambda: unread_client_message_count(workspace))}

@@ -19,13 +19,10 @@ from hubwire.crm.models import (
     MessageDirection,
     Project,
 )
+from hubwire.crm.selectors import unread_client_message_count
 from hubwire.portal.models import SIGNED_IN, PortalAccess, PortalSignIn, PortalToken, PortalUser, TokenPurpose
 
 RECENT_DAYS = 7
-
-
-def _unread_inbound(workspace):
-    return scoped(Message, workspace).filter(direction=MessageDirection.INBOUND, read_at=None)
 
 
 def setup_state(workspace) -> dict:
@@ -34,7 +31,7 @@ def setup_state(workspace) -> dict:
     users = (PortalUser.objects.filter(workspace=workspace, allowed=True, contact__account__portal_access__enabled=True)
              .aggregate(users=Count("pk"), can_sign_in=Count("pk", filter=~Q(password=""))))
     return {"accounts_on": PortalAccess.objects.filter(workspace=workspace, enabled=True).count(), **users,
-            "unread": _unread_inbound(workspace).count()}
+            "unread": unread_client_message_count(workspace)}
 
 
 def stats(workspace) -> dict:
