@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the suite on the embedded default (SQLite + SQLite broker) and, side by side with it, on
+# Runs the suite (printing its 15 slowest tests, to keep the run short) on the embedded default (SQLite + SQLite broker) and, side by side with it, on
 # PostgreSQL + Redis; then the tests that start a real Celery worker (marked `worker`) once more on
 # RabbitMQ, as soon as the SQLite pass ends (beside the end of the PostgreSQL one). The two full
 # passes share nothing (their own databases, brokers and sandbox files), and running them together
@@ -37,14 +37,14 @@ if services_answer "PostgreSQL database, Redis broker" "$pg_url $redis_url"; the
   # runs_the_same_on_any_database): the sandbox's own tests and the database-free ones.
   env DATABASE_URL="$pg_url" CELERY_BROKER_URL="$redis_url" HUBWIRE_SECOND_PASS=1 \
     HUBWIRE_SANDBOX_DATABASE_URL="sqlite:///$PWD/var/sandbox-postgres-pass.sqlite3" \
-    "$BIN/pytest" -p no:cacheprovider "$@" > "$pg_log" 2>&1 &
+    "$BIN/pytest" -p no:cacheprovider --durations=15 "$@" > "$pg_log" 2>&1 &
   pg_pid=$!
 else
   pg_pid=""
 fi
 
 echo "== hubwire tests: SQLite database, SQLite broker =="
-env -u DATABASE_URL CELERY_BROKER_URL="sqla+sqlite:///$PWD/var/test-celery-broker.sqlite3" "$BIN/pytest" "$@"
+env -u DATABASE_URL CELERY_BROKER_URL="sqla+sqlite:///$PWD/var/test-celery-broker.sqlite3" "$BIN/pytest" --durations=15 "$@"
 sqlite_status=$?
 
 # Only what a broker changes (started as soon as the SQLite pass ends, beside the PostgreSQL one): the outbox, jobs and webhook deliveries run by a real worker.
