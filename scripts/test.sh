@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the suite on the embedded default (SQLite + SQLite broker) and, side by side with it, on
-# PostgreSQL + Redis (each pass prints its 15 slowest tests, to keep the run short); then the tests that start a real Celery worker (marked `worker`) once more on
-# RabbitMQ, as soon as the SQLite pass ends (beside the end of the PostgreSQL one). The two full
-# passes share nothing (their own databases, brokers and sandbox files), and running them together
-# keeps `make test` under 30 minutes on a 2-core machine: much of a pass is waiting on browsers,
-# workers and live servers, not computing.
+# PostgreSQL + Redis (each pass prints its 15 slowest tests, to keep the run short); then the tests
+# that start a real Celery worker (marked `worker`) once more on RabbitMQ, as soon as the SQLite
+# pass ends (beside the end of the PostgreSQL one). The two full passes share nothing (their own
+# databases, brokers and sandbox files), and running them together keeps `make test` under 30
+# minutes on a 2-core machine: much of a pass is waiting on browsers, workers and live servers,
+# not computing.
 set -u
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
