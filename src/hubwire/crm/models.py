@@ -88,7 +88,8 @@ class Lead(WorkspaceOwned):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["workspace", "created_at", "id"])]
+        indexes = [models.Index(fields=["workspace", "created_at", "id"]),
+                   models.Index(fields=["workspace", "status"])]  # the dashboard's open ones
 
     def __str__(self) -> str:
         return self.name
@@ -121,7 +122,9 @@ class PricedDocument(WorkspaceOwned):
     class Meta:
         abstract = True
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["workspace", "created_at", "id"])]
+        indexes = [models.Index(fields=["workspace", "created_at", "id"]),
+                   models.Index(fields=["account", "created_at", "id"]),  # a client's, in the portal
+                   models.Index(fields=["workspace", "status"])]  # the dashboard's pending ones
 
     def __str__(self) -> str:
         return self.number
@@ -388,7 +391,9 @@ class Message(WorkspaceOwned):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["workspace", "created_at", "id"]),
-                   models.Index(fields=["account", "created_at", "id"])]  # a conversation
+                   models.Index(fields=["account", "created_at", "id"]),  # a conversation
+                   # one side's unread messages of a conversation (marked read, counted in the portal)
+                   models.Index(fields=["account", "direction", "read_at"])]
 
     @property
     def author_email(self) -> str | None:

@@ -137,6 +137,9 @@ def message_post(*, workspace, actor: str, account, body: str, direction: str = 
 
 def conversation_mark_read(*, account: Account, direction: str = MessageDirection.INBOUND) -> int:
     """Mark the messages one side has not read yet as read (the client's, by default: the team read them)."""
+    if direction == MessageDirection.INBOUND:
+        if not Account.objects.filter(pk=account.pk, unread_messages__gt=0).exists():
+            return 0  # the count the account keeps says nothing waits: no UPDATE of the thread per showing
     with transaction.atomic():
         # The account's row first: a message posted meanwhile either waits for this to end and then
         # counts as unread, or ends first and is read here; never both, never neither.
