@@ -1,4 +1,4 @@
-"""hubwire settings. Everything comes from environment variables; see the README's table."""
+"""hubwire settings. Everything comes from environment variables; see docs/configuration.md."""
 
 import os
 import secrets
@@ -36,7 +36,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or read_or_create_secret(
     "secret_key", lambda: secrets.token_urlsafe(50)
 )
 # Comma-separated Fernet keys, newest first. The newest encrypts; every one of them decrypts,
-# so an old key can be retired after `hubwire rotate-keys`.
+# so an old key can be retired after `hubwire rotate_keys`.
 HUBWIRE_ENCRYPTION_KEYS = env_list("HUBWIRE_ENCRYPTION_KEYS") or [
     read_or_create_secret("encryption_key", lambda: Fernet.generate_key().decode())
 ]

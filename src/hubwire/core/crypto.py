@@ -1,7 +1,7 @@
 """Secrets at rest (architecture principle 9): MultiFernet over HUBWIRE_ENCRYPTION_KEYS.
 
 The first key encrypts; every key decrypts. To rotate: put a new key first, run
-`hubwire rotate-keys` (re-encrypts every secret under it), then drop the old key.
+`hubwire rotate_keys` (re-encrypts every secret under it), then drop the old key.
 """
 
 import json

@@ -20,7 +20,7 @@ class RefuseNulInQueryMiddleware:
         if bad is None:
             return self.get_response(request)
         message = "A query parameter contains a NUL character, which hubwire does not accept."
-        if request.path_info.startswith("/api/"):  # the API's answer to any bad parameter (README, REST API)
+        if request.path_info.startswith("/api/"):  # the API's answer to any bad parameter (docs/api.md)
             item = {"loc": ["query", bad.replace("\x00", "")], "msg": message, "type": "string_type"}
             return JsonResponse({"detail": [item]}, status=422)
         return HttpResponseBadRequest(f"{message} ({bad.replace(chr(0), '')})", content_type="text/plain")

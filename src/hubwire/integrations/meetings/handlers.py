@@ -20,6 +20,6 @@ def follow_appointment(event) -> None:
 
 @receiver(connection_activated, dispatch_uid="integrations.meetings.resume_links")
 def resume_meeting_links(sender, provider, connection, **kwargs) -> None:
-    # Connecting or reconnecting Zoom picks up every waiting or failed link by itself (README).
+    # Connecting or reconnecting Zoom picks up every waiting or failed link by itself (docs/integrations/zoom.md).
     if provider.meeting_location and provider.meetings is not None:
         meeting_links_resume(workspace=connection.workspace, provider=provider)

@@ -1,0 +1,54 @@
+"""The screenshots in docs/screenshots/, made from the running app so that they are never stale: the
+Integrations page (integrations.png, shown by the README) and each integration's tab (<key>.png, shown
+by its page under docs/integrations/), at 1280x800, signed in as a workspace owner, with Stripe
+connected in test mode and one of everything the pages show (tests/pages.py). `make test` runs this
+file, so every run of the suite rewrites them."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from hubwire.integrations.registry import PROVIDERS
+from tests.conftest import SANDBOX_DB, logged_in, sign_in
+from tests.integrations.stripe.stripe_flow import onboard
+from tests.pages import showcase
+
+# The PostgreSQL pass of `make test` runs beside the SQLite pass: one writer of docs/screenshots/ is enough.
+pytestmark = [SANDBOX_DB, pytest.mark.skipif(os.environ.get("HUBWIRE_SECOND_PASS") == "1",
+                                             reason="the SQLite pass makes the screenshots")]
+
+SCREEN = {"width": 1280, "height": 800}
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+@pytest.fixture
+def things(sandbox, owner, workspace):
+    onboard(logged_in(owner), workspace)
+    return showcase(workspace, owner)
+
+
+def shoot(page, url: str, name: str) -> Path:
+    page.goto(url)
+    assert page.url == url, f"{url} redirected to {page.url}"
+    page.wait_for_load_state("networkidle")
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def test_the_docs_screenshots_are_made_from_the_app(page, sandbox, owner, things):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size(SCREEN)
+    sign_in(page, sandbox.base_url, owner)
+    made = [shoot(page, sandbox.base_url + reverse("integrations:page"), "integrations")]
+    made += [shoot(page, sandbox.base_url + reverse("integrations:tab", args=[key]), key) for key in PROVIDERS]
+    for path in made:
+        assert path.stat().st_size > 10_000, f"{path.name} is nearly empty"
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # Every integration page under docs/ shows its tab's screenshot, and no screenshot is left over.
+    shown = {p.name for p in made}
+    assert {p.name for p in SHOTS.glob("*.png")} == shown
+    for doc in (SHOTS.parent / "integrations").glob("*.md"):
+        assert any(f"../screenshots/{name}" in doc.read_text() for name in shown), f"{doc.name} shows no screenshot"
