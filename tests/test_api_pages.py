@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hubwire.core import api_pages
+from hubwire.core import api_pages, query
 from hubwire.crm.models import Lead
 from hubwire.crm.services import work
 from hubwire.events.models import Event
@@ -101,7 +101,7 @@ def test_a_tampered_cursor_is_refused(api, workspace):
 
 def test_the_count_stops_at_the_cap_and_says_so(api, workspace, monkeypatch):
     fill(workspace, 4)
-    monkeypatch.setattr(api_pages, "COUNT_CAP", 3)
+    monkeypatch.setattr(query, "COUNT_CAP", 3)
     body = api.get("/api/leads?limit=2").json()
     assert (body["count"], body["count_is_exact"], len(body["items"])) == (3, False, 2)
 

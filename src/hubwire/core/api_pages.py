@@ -1,7 +1,7 @@
 """The API's lists, paged by cursor (keyset): an opaque `cursor` names the last item a client saw by
 the list's ordering columns, and the next page starts after it with an index seek, so the last page
 of a million events costs what the first does. `offset` keeps working for existing clients, bounded
-(MAX_OFFSET), and `count` is bounded too (counted up to COUNT_CAP, never the whole table on every call).
+(MAX_OFFSET), and `count` is bounded too (up to core/query.COUNT_CAP, never the whole table on every call).
 
     @router.get("", response={200: page_schema(ThingOut), **ERRORS})
     def list_things(request, page: Query[PageQuery]):
@@ -24,8 +24,9 @@ from django.db.models import Q
 from ninja import Query, Schema
 from ninja.errors import ValidationError
 
+from hubwire.core import query
+
 MAX_OFFSET = 10_000   # deeper than this, a client follows `next` (an offset walks every row it skips)
-COUNT_CAP = 10_000    # `count` says "at least this many" past it (`count_is_exact` false)
 SALT = "hubwire.api.cursor"
 
 
@@ -113,6 +114,6 @@ def paginate(queryset: models.QuerySet, page: PageQuery) -> dict:
         rows = list(ordered[page.offset: page.offset + page.limit + 1])
     more = len(rows) > page.limit
     rows = rows[: page.limit]
-    counted = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-    return {"count": min(counted, COUNT_CAP), "count_is_exact": counted <= COUNT_CAP, "items": rows,
+    counted = query.counted_past_cap(queryset)  # past query.COUNT_CAP, `count_is_exact` is false
+    return {"count": min(counted, query.COUNT_CAP), "count_is_exact": counted <= query.COUNT_CAP, "items": rows,
             "next": cursor_for(rows[-1], columns) if more and rows else None}

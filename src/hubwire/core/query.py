@@ -22,13 +22,16 @@ PAGE_SIZE = 50
 COUNT_CAP = 10_000
 
 
+def counted_past_cap(queryset) -> int:
+    """COUNT(*) over at most COUNT_CAP + 1 rows: the exact count up to the cap, COUNT_CAP + 1 past it."""
+    return queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+
 class BoundedPaginator(Paginator):
     @cached_property
     def counted(self) -> int:
         items = self.object_list
-        if hasattr(items, "query"):  # a queryset: COUNT(*) over at most COUNT_CAP + 1 rows
-            return items.order_by()[: COUNT_CAP + 1].count()
-        return len(items)
+        return counted_past_cap(items) if hasattr(items, "query") else len(items)
 
     @cached_property
     def count(self) -> int:
@@ -41,12 +44,12 @@ class BoundedPaginator(Paginator):
 
 def bounded_count(queryset) -> int:
     """How many rows, counted up to COUNT_CAP (a figure on a page, never a whole table's count)."""
-    return queryset.order_by()[:COUNT_CAP].count()
+    return min(counted_past_cap(queryset), COUNT_CAP)
 
 
 def bounded_figure(queryset) -> str:
     """bounded_count for a person to read: "10,000+" past the cap."""
-    counted = queryset.order_by()[: COUNT_CAP + 1].count()
+    counted = counted_past_cap(queryset)
     return f"{COUNT_CAP:,}+" if counted > COUNT_CAP else f"{counted:,}"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from hubwire.integrations.google_workspace import api
 from hubwire.integrations.google_workspace.config import config_of
 from hubwire.integrations.models import Connection
 from tests.integrations import oauth_flow
@@ -15,14 +16,19 @@ SUPER_ADMIN = "owner@northwind.example"
 DELEGATED_ADMIN = "helpdesk@northwind.example"
 PLAIN_USER = "staff@northwind.example"
 CONSUMER = "sandbox.user@gmail.example"
+# A lost answer: the client gives up after LOST_AFTER seconds, the sandbox answers after ANSWERED_AFTER.
+# Generous, so that a busy machine's ordinary calls never look lost.
+LOST_AFTER, ANSWERED_AFTER = 5.0, 9
 
 
 @pytest.fixture(autouse=True)
-def quick_backoff(settings):
-    """Backoffs short enough that a quota or eventual-consistency test does not idle (each still
-    waits on Google's answer, never on a fixed time)."""
-    settings.HUBWIRE_GOOGLE_WORKSPACE_BACKOFF_SECONDS = 0.05
-    settings.HUBWIRE_GOOGLE_WORKSPACE_VISIBLE_BACKOFF_SECONDS = 0.25
+def sandbox_time_passes_while_hubwire_waits(monkeypatch):
+    """hubwire's backoffs (api.wait) move the sandbox's clock on instead of sleeping: a new user
+    becomes visible, or a quota minute passes, exactly as far as hubwire waited, however fast or busy
+    the machine is. A test that freezes the sandbox clock has no other time passing."""
+    from hubwire.sandbox import clock
+
+    monkeypatch.setattr(api, "wait", clock.advance)
 
 
 def connect_workspace(client, workspace, *, email: str = SUPER_ADMIN) -> Connection:

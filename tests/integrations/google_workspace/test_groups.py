@@ -15,7 +15,8 @@ from hubwire.integrations.google_workspace.group_models import WorkspaceGroup, W
 from hubwire.sandbox.google_workspace.models import Group as GoogleGroup
 from hubwire.sandbox.google_workspace.models import Member as GoogleMember
 from tests.conftest import SANDBOX_DB, logged_in
-from tests.integrations.google_workspace.conftest import PLAIN_USER, SUPER_ADMIN, connect_workspace
+from tests.integrations.google_workspace.conftest import (ANSWERED_AFTER, LOST_AFTER, PLAIN_USER, SUPER_ADMIN,
+                                                          connect_workspace)
 from tests.integrations.meetings import run_jobs
 
 pytestmark = SANDBOX_DB
@@ -163,8 +164,8 @@ def test_bad_input_is_named_at_its_field_and_nothing_is_sent(connected, owner_cl
 
 
 def test_a_create_whose_answer_was_lost_is_read_back_and_adopted_once(connected, owner_client, sandbox, settings):
-    settings.HUBWIRE_GOOGLE_WORKSPACE_TIMEOUT_SECONDS = 1.0
-    sandbox.control("workspace-slow-next", seconds=4, method="POST", path_contains="/groups")
+    settings.HUBWIRE_GOOGLE_WORKSPACE_TIMEOUT_SECONDS = LOST_AFTER
+    sandbox.control("workspace-slow-next", seconds=ANSWERED_AFTER, method="POST", path_contains="/groups")
     response = create(owner_client)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert GoogleGroup.objects.using("sandbox").filter(email="sales@northwind.example").count() == 1
@@ -273,8 +274,8 @@ def test_a_member_add_whose_answer_was_lost_is_checked_before_it_is_reported(con
     sandbox.control("workspace-seed", users=2, groups=0, members_per_group=0)
     refresh(owner_client)
     design = group_named("design@northwind.example")
-    settings.HUBWIRE_GOOGLE_WORKSPACE_TIMEOUT_SECONDS = 1.0
-    sandbox.control("workspace-slow-next", seconds=4, method="POST", path_contains="/members")
+    settings.HUBWIRE_GOOGLE_WORKSPACE_TIMEOUT_SECONDS = LOST_AFTER
+    sandbox.control("workspace-slow-next", seconds=ANSWERED_AFTER, method="POST", path_contains="/members")
 
     response = add_members(owner_client, design, NINE[:2], confirm=True)
 
@@ -365,6 +366,7 @@ def test_without_a_super_admin_connection_the_page_says_what_is_missing(sandbox,
 
 
 def test_a_user_just_created_is_added_once_google_shows_it_not_called_missing(connected, owner_client, sandbox):
+    sandbox.control("clock-freeze", frozen=True)  # only hubwire's waits move it (conftest)
     sandbox.control("workspace-new-user-delay", seconds=2)  # Google's propagation after users.insert
     created = owner_client.post("/integrations/google_workspace/users/new/", {
         "given_name": "Nora", "family_name": "Quinn", "local_part": "nora.quinn", "domain": "northwind.example",

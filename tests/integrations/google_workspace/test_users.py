@@ -11,6 +11,7 @@ from hubwire.integrations.google_workspace import users
 from hubwire.integrations.google_workspace.api import directory_api
 from hubwire.integrations.google_workspace.models import DirectoryUser, UserStatus
 from hubwire.sync.models import Trigger
+from tests.integrations.google_workspace.conftest import ANSWERED_AFTER, LOST_AFTER
 from tests.integrations.meetings import run_jobs
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
@@ -111,8 +112,8 @@ def test_a_taken_address_with_another_name_says_taken(directory, owner_client):
 
 
 def test_a_lost_answer_is_checked_and_adopted_when_it_is_ours(directory, sandbox, owner_client, settings):
-    settings.HUBWIRE_GOOGLE_WORKSPACE_TIMEOUT_SECONDS = 1.0
-    sandbox.control("workspace-slow-next", seconds=4, method="POST", path_contains="/users")
+    settings.HUBWIRE_GOOGLE_WORKSPACE_TIMEOUT_SECONDS = LOST_AFTER
+    sandbox.control("workspace-slow-next", seconds=ANSWERED_AFTER, method="POST", path_contains="/users")
     answer = _create(owner_client, local_part="lost.answer")
     assert answer.status_code == 200, answer.content.decode()[:2000]
     assert DirectoryUser.objects.filter(primary_email="lost.answer@northwind.example").count() == 1
@@ -120,9 +121,10 @@ def test_a_lost_answer_is_checked_and_adopted_when_it_is_ours(directory, sandbox
 
 
 def test_a_new_user_that_reads_404_for_a_while_is_waited_for(directory, sandbox, owner_client, settings):
-    settings.HUBWIRE_GOOGLE_WORKSPACE_TIMEOUT_SECONDS = 1.0
+    settings.HUBWIRE_GOOGLE_WORKSPACE_TIMEOUT_SECONDS = LOST_AFTER
+    sandbox.control("clock-freeze", frozen=True)  # only hubwire's waits move it (conftest)
     sandbox.control("workspace-new-user-delay", seconds=2)
-    sandbox.control("workspace-slow-next", seconds=3, method="POST", path_contains="/users")
+    sandbox.control("workspace-slow-next", seconds=ANSWERED_AFTER, method="POST", path_contains="/users")
     answer = _create(owner_client, local_part="slow.show")
     assert answer.status_code == 200, answer.content.decode()[:2000]
     gets = sandbox.calls("admin.googleapis.com", "/admin/directory/v1/users/slow.show@northwind.example")

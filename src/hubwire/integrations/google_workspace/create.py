@@ -18,7 +18,6 @@ What Google's answer may be, and what hubwire then does:
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -123,17 +122,17 @@ def same_person(user: dict, new: NewUser) -> bool:
             and str(name.get("familyName") or "").strip().lower() == new.family_name.lower())
 
 
-def read_when_visible(directory: DirectoryApi, user_key: str, *, sleep=time.sleep) -> dict | None:
+def read_when_visible(directory: DirectoryApi, user_key: str) -> dict | None:
     """users.get of a user that may have just been created, waiting while Google still answers 404
     (api.while_not_visible); None when it is still not visible after that."""
     try:
         return while_not_visible(lambda: directory.request("GET", f"/users/{quote(user_key, safe='@')}",
-                                                           params={"viewType": "admin_view"}), sleep=sleep)
+                                                           params={"viewType": "admin_view"}))
     except NotFound:
         return None
 
 
-def user_create(*, workspace, actor, connection, new: NewUser, sleep=time.sleep) -> Created:
+def user_create(*, workspace, actor, connection, new: NewUser) -> Created:
     """Create the user in Google (see the module's docstring); FieldError when the address is taken,
     ProviderError when Google refuses."""
     with directory_api(connection) as directory:
@@ -141,13 +140,13 @@ def user_create(*, workspace, actor, connection, new: NewUser, sleep=time.sleep)
         try:
             user = directory.request("POST", "/users", json=new.body())
         except Duplicate:
-            user, ours = _existing_or_taken(directory, new, sleep=sleep), False
+            user, ours = _existing_or_taken(directory, new), False
             adopted = True
         except ProviderError as exc:
             if not (isinstance(exc, NoAnswer) or (exc.status or 0) >= 500):
                 raise  # a refusal (400, 403): nothing was created
             # No answer, or Google failed answering: the create may have landed all the same.
-            user = read_when_visible(directory, new.email, sleep=sleep)
+            user = read_when_visible(directory, new.email)
             if user is None:
                 raise ProviderError(f"Google Workspace did not answer, and {new.email} cannot be found yet: it "
                                     "was probably not created. Try again.", retryable=True) from None
@@ -155,7 +154,7 @@ def user_create(*, workspace, actor, connection, new: NewUser, sleep=time.sleep)
                 raise _taken(new, user) from None
             adopted = True
         row = mirror_put(connection, user)
-        notes = _join_groups(directory, connection, row, new, sleep=sleep) if new.groups else []
+        notes = _join_groups(directory, connection, row, new) if new.groups else []
     if adopted and not ours:
         notes.insert(0, f"{new.email} already existed in Google with this name: hubwire now shows it. Its password "
                         "was not changed (use Reset password to give a new one).")
@@ -166,8 +165,8 @@ def user_create(*, workspace, actor, connection, new: NewUser, sleep=time.sleep)
     return Created(row=row, password=new.password if ours else "", notes=notes, adopted=adopted)
 
 
-def _existing_or_taken(directory: DirectoryApi, new: NewUser, *, sleep) -> dict:
-    user = read_when_visible(directory, new.email, sleep=sleep)
+def _existing_or_taken(directory: DirectoryApi, new: NewUser) -> dict:
+    user = read_when_visible(directory, new.email)
     if user is None or not same_person(user, new):
         raise _taken(new, user)
     return user
@@ -177,15 +176,14 @@ def _taken(new: NewUser, user: dict | None) -> FieldError:
     return FieldError(local_part=f"Address: {new.email} is taken by another user or group in Google. Choose another.")
 
 
-def _join_groups(directory: DirectoryApi, connection, row: DirectoryUser, new: NewUser, *, sleep) -> list[str]:
+def _join_groups(directory: DirectoryApi, connection, row: DirectoryUser, new: NewUser) -> list[str]:
     """Add the new user to each chosen group; a 404 (the user not visible yet) is retried with backoff.
     One group failing never stops the others: each says how it went."""
     notes = []
     for group in new.groups:
         try:
             while_not_visible(lambda g=group: directory.request("POST", f"/groups/{quote(g, safe='@')}/members",
-                                                                json={"email": row.primary_email, "role": "MEMBER"}),
-                              sleep=sleep)
+                                                                json={"email": row.primary_email, "role": "MEMBER"}))
             notes.append(f"Added to {group}.")
         except Duplicate:
             notes.append(f"Already in {group}.")

@@ -126,7 +126,7 @@ def _add_one(group: WorkspaceGroup, api, email: str, role: str, *, actor) -> Mem
         return api.request("POST", _path(group), json={"email": email, "role": role})
 
     try:
-        resource = (while_not_visible(send, sleep=api.sleep) if just_created else send()) or {}
+        resource = (while_not_visible(send) if just_created else send()) or {}
     except Duplicate:
         _mirror_existing(group, api, email)
         return MemberResult(email, role, Outcome.ALREADY, "Already a member: left as is.")

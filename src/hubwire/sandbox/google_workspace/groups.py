@@ -8,7 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from hubwire.sandbox.google_workspace import paging
 from hubwire.sandbox.google_workspace.access import Caller, body_of, directory
 from hubwire.sandbox.google_workspace.errors import DirectoryError, forbidden, invalid, not_found, required
-from hubwire.sandbox.google_workspace.models import DirectoryUser, Domain, Group, Member
+from hubwire.sandbox.google_workspace.models import DirectoryUser, Domain, Group, Member, delete_leaving_groups
 from hubwire.sandbox.google_workspace.resources import group_resource, groups_page
 from hubwire.sandbox.google_workspace.seed import new_group_id
 from hubwire.sandbox.google_workspace.user_body import EMAIL
@@ -125,11 +125,7 @@ def group_item(request, caller: Caller, group_key: str):
     if request.method == "GET":
         return JsonResponse(group_resource(group))
     if request.method == "DELETE":
-        with transaction.atomic(using="sandbox"):
-            parents = list(Member.objects.filter(member_group=group).values_list("group_id", flat=True))
-            Group.objects.filter(pk__in=parents).update(direct_members_count=F("direct_members_count") - 1,
-                                                        version=F("version") + 1)
-            group.delete()
+        delete_leaving_groups(group)
         return HttpResponse(status=204)
     group = _apply(caller, body_of(request), group)
     _save(group)

@@ -4,7 +4,8 @@ a test asked for (faults.py). Emails are kept lower-cased, as Google answers the
 of users.list (orderBy email, familyName, givenName; "ignoring case") are columns of their own,
 each with an index that starts with the customer, so a page is one index range scan."""
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
 
 
 class Customer(models.Model):
@@ -102,6 +103,16 @@ class Member(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "email"], name="gws_member_unique")]
         indexes = [models.Index(fields=["group", "role", "email"], name="gws_member_by_role")]
+
+
+def delete_leaving_groups(row: DirectoryUser | Group) -> None:
+    """Delete a user or a group, and take it out of the groups it was a direct member of: their
+    directMembersCount goes down with it (users.delete, groups.delete)."""
+    with transaction.atomic(using="sandbox"):
+        groups = list(row.memberships.values_list("group_id", flat=True))
+        Group.objects.filter(pk__in=groups).update(direct_members_count=F("direct_members_count") - 1,
+                                                   version=F("version") + 1)
+        row.delete()
 
 
 class UserRequests(models.Model):

@@ -15,7 +15,7 @@ from hubwire.sandbox import clock
 from hubwire.sandbox.google_workspace import paging, user_body
 from hubwire.sandbox.google_workspace.access import Caller, body_of, check_customer, directory
 from hubwire.sandbox.google_workspace.errors import DirectoryError, forbidden, invalid, not_found
-from hubwire.sandbox.google_workspace.models import DirectoryUser, Domain, Group, Member
+from hubwire.sandbox.google_workspace.models import DirectoryUser, Domain, Member, delete_leaving_groups
 from hubwire.sandbox.google_workspace.resources import user_resource, users_page
 from hubwire.sandbox.google_workspace.seed import new_user_id
 
@@ -132,11 +132,7 @@ def user_item(request, caller: Caller, user_key: str):
         return JsonResponse(user_resource(find_user(caller, user_key, settled=True)))
     user = find_user(caller, user_key)
     if request.method == "DELETE":
-        with transaction.atomic(using="sandbox"):
-            groups = list(Member.objects.filter(user=user).values_list("group_id", flat=True))
-            Group.objects.filter(pk__in=groups).update(direct_members_count=F("direct_members_count") - 1,
-                                                       version=F("version") + 1)
-            user.delete()
+        delete_leaving_groups(user)
         return HttpResponse(status=204)
     body = body_of(request)
     user = user_body.apply(caller.customer, body, user)
