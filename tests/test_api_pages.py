@@ -13,6 +13,7 @@ from hubwire.core import api_pages, query
 from hubwire.crm.models import Lead
 from hubwire.crm.services import work
 from hubwire.events.models import Event
+from hubwire.webhooks.fanout import fan_out_pending
 from hubwire.webhooks.models import Delivery
 from hubwire.webhooks.services import endpoint_create, endpoint_send_test
 from tests.factories import crm_objects
@@ -28,6 +29,7 @@ def fill(workspace, times: int) -> None:
         objects = crm_objects(workspace)
         work.message_post(workspace=workspace, actor="test", account=objects["accounts"], body="Hello")
         endpoint_send_test(endpoint=endpoint)
+    fan_out_pending()
 
 
 def walk(api, url: str, limit: int) -> list:

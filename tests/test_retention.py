@@ -28,6 +28,7 @@ from hubwire.retention.prune import BATCH_SIZE, expired_rows, oldest_ids, prune
 from hubwire.retention.registry import RETAINED, retain
 from hubwire.retention.tasks import prune_expired
 from hubwire.sandbox.models import Call
+from hubwire.webhooks.fanout import fan_out_pending
 from hubwire.webhooks.inbound import inbound_hook_create
 from hubwire.webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint, InboundRequest
 from tests.factories import crm_objects
@@ -55,6 +56,7 @@ def endpoint(workspace):
 def lead_event(workspace, *, at: datetime) -> Event:
     """A real change through the service: its event, activity line and deliveries, all dated `at`."""
     lead = lead_create(workspace=workspace, actor="owner@example.test", name="Dana Scully")
+    fan_out_pending()
     event = Event.objects.get(type="lead.created", data__id=lead.pk)
     Event.objects.filter(pk=event.pk).update(occurred_at=at)
     Delivery.objects.filter(event=event).update(created_at=at, status=DeliveryStatus.SUCCEEDED)

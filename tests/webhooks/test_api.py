@@ -10,6 +10,7 @@ from standardwebhooks import Webhook
 
 from hubwire.crm.services.people import lead_create
 from hubwire.webhooks.delivery import run_once
+from hubwire.webhooks.fanout import fan_out_pending
 from hubwire.webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint, Source
 from tests.webhooks.receiver import Answer
 
@@ -90,6 +91,7 @@ def test_patch_rotate_test_resend_replay_and_delete(api, workspace, receiver):
 
     receiver.answer("/hook", Answer(500), *[Answer(500)] * 8)
     lead_create(workspace=workspace, actor="t", name="Will fail")
+    fan_out_pending()
     Delivery.objects.filter(event_type="lead.created").update(attempts=7)
     run_once()
     assert Delivery.objects.get(event_type="lead.created").status == DeliveryStatus.FAILED

@@ -352,5 +352,12 @@ OUT_SCHEMAS = {
 
 def serialize(obj, schema: type[Schema] | None = None, **extra) -> dict:
     """The JSON form of a CRM object (as the API shows it and events carry it)."""
-    base = OUT_SCHEMAS[type(obj)].from_orm(obj).model_dump()
-    return (schema or OUT_SCHEMAS[type(obj)]).model_validate({**base, **extra}).model_dump(mode="json")
+    return shaped(obj, schema, **extra).model_dump(mode="json")
+
+
+def shaped(obj, schema: type[Schema] | None = None, **extra) -> Schema:
+    """A CRM object as its out schema (or `schema`, with `extra` fields), validated."""
+    out = OUT_SCHEMAS[type(obj)].from_orm(obj)
+    if schema is None and not extra:
+        return out
+    return (schema or OUT_SCHEMAS[type(obj)]).model_validate({**out.model_dump(), **extra})

@@ -18,12 +18,18 @@ class Event(models.Model):
     data = models.JSONField()
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.CharField(max_length=200, blank=True, help_text="Who caused it: a user's email, 'api', 'system'.")
+    # Whether the work that follows its commit in batches (the webhook deliveries, webhooks/fanout.py)
+    # has been done. The write path only appends the event; a worker fans it out (the outbox relay).
+    fanned_out = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-occurred_at"]
-        # The log's order per workspace, and filtered by type (GET /api/events, the Events page).
+        # The log's order per workspace, and filtered by type (GET /api/events, the Events page); the
+        # relay's queue, which holds only what is still to fan out.
         indexes = [models.Index(fields=["workspace", "occurred_at", "id"]),
-                   models.Index(fields=["workspace", "type", "occurred_at", "id"])]
+                   models.Index(fields=["workspace", "type", "occurred_at", "id"]),
+                   models.Index(fields=["occurred_at"], condition=models.Q(fanned_out=False),
+                                name="events_event_to_fan_out")]
 
     def __str__(self) -> str:
         return f"{self.type} @ {self.occurred_at:%Y-%m-%d %H:%M:%S}"

@@ -8,7 +8,8 @@ class WebhooksConfig(AppConfig):
 
     def ready(self):
         from hubwire.events.outbox import EMIT_HOOKS
-        from hubwire.webhooks.fanout import fan_out
+        from hubwire.webhooks.tasks import on_emit
 
-        # In emit()'s transaction: a change and its deliveries commit together, or not at all.
-        EMIT_HOOKS.append(fan_out)
+        # The event commits with the change (the outbox); its deliveries are written from it by the
+        # dispatcher (fanout.py), which this wakes after the commit.
+        EMIT_HOOKS.append(on_emit)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from hubwire.core.audit import audit_record
 from hubwire.core.errors import FieldError
 from hubwire.events import catalog
-from hubwire.webhooks.fanout import wake_dispatcher
+from hubwire.webhooks.tasks import wake_dispatcher
 from hubwire.webhooks.models import Delivery, DeliveryStatus, Endpoint, Preset, Source
 from hubwire.webhooks.payloads import body_for
 from hubwire.webhooks.removal import endpoint_delete  # noqa: F401  (part of this module's interface)

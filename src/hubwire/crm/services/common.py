@@ -7,7 +7,7 @@ from hubwire.core.errors import FieldError, Unreadable
 from hubwire.core.formats import email_problem, phone_in_e164, phone_problem, web_url_problem
 from hubwire.core.money import MAX_MINOR_UNITS, currency_problem
 from hubwire.core.tenancy import resolve_reference
-from hubwire.crm.schemas import serialize
+from hubwire.crm.schemas import shaped
 from hubwire.events.outbox import emit
 
 
@@ -150,7 +150,7 @@ def save_and_emit(obj, values: dict, *, event: str, actor: str, after_save=None,
 
 
 def emit_for(obj, event: str, *, actor: str, schema=None, **extra):
-    return emit(workspace=obj.workspace, type=event, data=serialize(obj, schema, **extra), actor=actor)
+    return emit(workspace=obj.workspace, type=event, data=shaped(obj, schema, **extra), actor=actor)
 
 
 def choice(enum):
