@@ -10,7 +10,8 @@ worker and one local aiohttp receiver:
 - write path: `lead_create` (the lead, its event and its timeline line, one transaction; the
   deliveries are written from the event by the dispatcher, webhooks/fanout.py) against its ceiling, the same lead inserted with a bare `Lead.objects.create` on the
   same database, as a ratio; beside the peer's pattern (django-webhook: a plain save() and a Celery
-  task per event), measured here on the same database and broker. Also the queries per lead_create.
+  task per event), measured here on the same database and broker. Also the queries per lead_create,
+  and the floor of any transactional outbox: the lead and one bare event row in one transaction.
 - latency: events committed at RATE per second (from COMMITTERS processes, as from gunicorn's
   workers: threads of one process would share its GIL) for SECONDS seconds while the worker runs:
   p50 and p99 from each event's commit to its receipt, every endpoint's copy counted.
@@ -146,17 +147,25 @@ def rate_of(count: int, write) -> float:
     return count / (time.perf_counter() - started)
 
 
-def write_path(workspace) -> tuple[float, float, float, int]:
-    """(lead_create/s, bare insert/s, peer/s, queries per lead_create). Leaves EVENTS events committed;
-    the wake-up messages are dropped by the caller."""
-    from django.db import connection
+def write_path(workspace) -> tuple[float, float, float, float, int]:
+    """(lead_create/s, bare insert/s, peer/s, floor/s, queries per lead_create). Leaves EVENTS events
+    committed; the wake-up messages are dropped by the caller."""
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from hubwire.celery import app
     from hubwire.crm.models import Lead
     from hubwire.crm.services.people import lead_create
+    from hubwire.events.models import Event
 
     bare = rate_of(WRITES, lambda n: Lead.objects.create(workspace=workspace, name=f"Bare {n}"))
+
+    def floor(n: int) -> None:  # what any outbox pays: the row and one more, in one transaction
+        with transaction.atomic():
+            Lead.objects.create(workspace=workspace, name=f"Floor {n}")
+            Event.objects.create(workspace=workspace, type="bench.floor", data={"id": n}, fanned_out=True)
+
+    floor_rate = rate_of(WRITES, floor)
     with CaptureQueriesContext(connection) as queries:
         lead_create(workspace=workspace, actor="bench", name="Counted")
     ours = rate_of(EVENTS - 1, lambda n: lead_create(workspace=workspace, actor="bench", name=f"Lead {n}"))
@@ -165,7 +174,7 @@ def write_path(workspace) -> tuple[float, float, float, int]:
         Lead.objects.create(workspace=workspace, name=f"Peer {n}")
         app.send_task("bench.peer_webhook", args=[n])
 
-    return ours, bare, rate_of(WRITES, peer), len(queries)
+    return ours, bare, rate_of(WRITES, peer), floor_rate, len(queries)
 
 
 def commit_share(committer: int, count: int, begin: float, workspace_id: int) -> dict[int, float]:
@@ -215,7 +224,7 @@ def child(label: str) -> None:
         endpoint_create(workspace=workspace, url=f"{base}/hook/{n}")
 
     # Events committed with no worker running; their wake-up messages are dropped below.
-    commit_rate, bare_rate, peer_rate, queries = write_path(workspace)
+    commit_rate, bare_rate, peer_rate, floor_rate, queries = write_path(workspace)
     while fan_out_pending():  # the dispatcher's first step, done here so that the phase below times sending
         pass
     Delivery.objects.update(next_attempt_at=timezone.now() + timedelta(days=1))
@@ -271,7 +280,9 @@ def child(label: str) -> None:
     print(f"webhooks [{label}]: {total} deliveries ({EVENTS} events x {ENDPOINTS} endpoints) at "
           f"{engine_rate:,.0f}/s vs aiohttp ceiling {ceiling_rate:,.0f}/s -> ratio {ratio:.2f} "
           f"(target {RATIO_TARGET:.2f}); write path: lead_create {commit_rate:,.0f}/s ({queries} queries) vs bare "
-          f"Lead.objects.create {bare_rate:,.0f}/s -> ratio {write_ratio:.2f} (target {WRITE_RATIO_TARGET:.2f}), "
+          f"Lead.objects.create {bare_rate:,.0f}/s -> ratio {write_ratio:.2f} (target {WRITE_RATIO_TARGET:.2f}; the "
+          f"lead and a bare event row in one transaction, any outbox's floor: {floor_rate:,.0f}/s, ratio "
+          f"{floor_rate / bare_rate:.2f}), "
           f"{commit_rate / peer_rate:.1f}x the peer's save() + Celery task {peer_rate:,.0f}/s; "
           f"at {achieved:.0f} events/s from {COMMITTERS} processes ({len(latencies)} deliveries) commit->receipt "
           f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms (target < {P99_TARGET * 1000:.0f} ms) {verdict}")

@@ -13,9 +13,11 @@ class InvalidEventData(ValueError):
     pass
 
 
-# Called with each new event inside emit()'s transaction (the activity timeline, the Webhooks
-# Manager's fan-out), so what they write commits or rolls back with the change itself. Only for
-# cheap local writes: work that calls out or may fail is a handler (registry.on), run by a worker.
+# Called with each new event inside emit()'s transaction (the activity timeline; the Webhooks
+# Manager's wake-up after commit), so what they write commits or rolls back with the change itself.
+# Only for cheap local writes, since every change pays for them: work that calls out or may fail is
+# a handler (registry.on), run by a worker, and work done per endpoint is fanned out from committed
+# events by a worker (webhooks/fanout.py).
 EMIT_HOOKS: list = []
 
 

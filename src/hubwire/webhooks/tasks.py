@@ -8,7 +8,7 @@ from hubwire.webhooks.delivery import run_once
 
 log = logging.getLogger(__name__)
 
-# After its last find a dispatcher keeps looking this long (wake-ups are coalesced, see fanout).
+# After its last find a dispatcher keeps looking this long (wake-ups are coalesced, see wake_dispatcher).
 LINGER = 1.0
 POLL = 0.05
 
