@@ -27,6 +27,17 @@ PASSWORD = "correct horse battery staple 42"
 REQUIRE_SERVICES = os.environ.get("HUBWIRE_REQUIRE_SERVICES") == "1"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes():
+    """Argon2 costs ~0.1 s of CPU per hash by design; the suite makes a user or signs in for most
+    of its tests, so it hashes with a fast hasher instead (test_settings checks that hubwire itself
+    hashes with Argon2). Processes a test starts (`hubwire run`, workers) keep the real settings."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 def service_or_skip(host: str, port: int, what: str) -> None:
     """Skip with a reason when a service is down, unless HUBWIRE_REQUIRE_SERVICES=1 (CI), then fail."""
     try:

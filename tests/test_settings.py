@@ -46,3 +46,14 @@ def test_plain_http_on_this_machine_sends_no_hsts_and_the_hsts_settings_are_conf
     shown = transport_settings(tmp_path, HUBWIRE_BASE_URL="https://crm.example.test", HUBWIRE_HSTS_SECONDS="600",
                                HUBWIRE_HSTS_INCLUDE_SUBDOMAINS="1", HUBWIRE_SSL_REDIRECT="1")
     assert (shown["hsts"], shown["subdomains"], shown["redirect"], shown["session"]) == (600, True, True, True)
+
+
+def test_hubwire_hashes_passwords_with_argon2(tmp_path):
+    """The suite hashes with a fast hasher (conftest.quick_password_hashes); hubwire itself does not."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUBWIRE_")}
+    env.update(DJANGO_SETTINGS_MODULE="hubwire.settings", HUBWIRE_VAR_DIR=str(tmp_path / "var"))
+    out = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.contrib.auth.hashers import "
+                          "make_password; print(make_password('correct horse battery').split('$')[0])"],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "argon2"
