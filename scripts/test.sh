@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Runs the suite on the embedded default (SQLite + SQLite broker) and, side by side with it, on
-# PostgreSQL + Redis (each pass prints its 15 slowest tests, to keep the run short); then the tests
-# that start a real Celery worker (marked `worker`) once more on RabbitMQ, as soon as the SQLite
-# pass ends (beside the end of the PostgreSQL one). The two full passes share nothing (their own
-# databases, brokers and sandbox files), and running them together keeps `make test` under 30
-# minutes on a 2-core machine: much of a pass is waiting on browsers, workers and live servers,
-# not computing.
+# PostgreSQL + Redis (each pass prints its 15 slowest tests, to keep the run short), followed by the
+# tests that start a real Celery worker (marked `worker`) once more on RabbitMQ. The passes share
+# nothing (their own databases, brokers and sandbox files), and running them side by side keeps
+# `make test` under 30 minutes on a 2-core machine: much of a pass is waiting on browsers, workers
+# and live servers, not computing.
 set -u
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -30,37 +29,60 @@ services_answer() {
   return 1
 }
 
-pg_status=0
-pg_log=var/test-postgres-pass.log
+# The worker tests once more on RabbitMQ (only what a broker changes: the outbox, jobs and webhook
+# deliveries run by a real worker), in a var directory of their own so that they can run beside
+# the SQLite pass.
+amqp_pass() {
+  env -u DATABASE_URL CELERY_BROKER_URL="$amqp_url" HUBWIRE_VAR_DIR="$PWD/var/rabbitmq-pass" \
+    "$BIN/pytest" -p no:cacheprovider -m worker "$@"
+}
+
+run_amqp=0
+if services_answer "SQLite database, RabbitMQ broker (worker tests)" "$amqp_url"; then
+  run_amqp=1
+fi
+
+pg_status=0 amqp_status=0
+pg_log=var/test-postgres-pass.log amqp_log=var/test-rabbitmq-pass.log
+rm -f var/test-postgres-pass.status var/test-rabbitmq-pass.status  # a pass that dies writes none: a failure
 if services_answer "PostgreSQL database, Redis broker" "$pg_url $redis_url"; then
-  echo "== hubwire tests: PostgreSQL database, Redis broker (beside the SQLite pass; its output follows it) =="
+  echo "== hubwire tests: PostgreSQL database, Redis broker, then RabbitMQ (beside the SQLite pass; their output follows it) =="
   # HUBWIRE_SECOND_PASS: this pass leaves out what no database changes (tests/conftest.py:
-  # runs_the_same_on_any_database): the sandbox's own tests and the database-free ones.
-  env DATABASE_URL="$pg_url" CELERY_BROKER_URL="$redis_url" HUBWIRE_SECOND_PASS=1 \
-    HUBWIRE_SANDBOX_DATABASE_URL="sqlite:///$PWD/var/sandbox-postgres-pass.sqlite3" \
-    "$BIN/pytest" -p no:cacheprovider --durations=15 "$@" > "$pg_log" 2>&1 &
-  pg_pid=$!
+  # runs_the_same_on_any_database): the sandbox's own tests and the database-free ones. The
+  # RabbitMQ pass follows it, as it ends before the SQLite pass (which runs those tests too).
+  (
+    env DATABASE_URL="$pg_url" CELERY_BROKER_URL="$redis_url" HUBWIRE_SECOND_PASS=1 \
+      HUBWIRE_SANDBOX_DATABASE_URL="sqlite:///$PWD/var/sandbox-postgres-pass.sqlite3" \
+      "$BIN/pytest" -p no:cacheprovider --durations=15 "$@" > "$pg_log" 2>&1
+    echo $? > var/test-postgres-pass.status
+    if [ "$run_amqp" = 1 ]; then
+      amqp_pass "$@" > "$amqp_log" 2>&1
+      echo $? > var/test-rabbitmq-pass.status
+    fi
+  ) &
+  beside_pid=$!
 else
-  pg_pid=""
+  beside_pid=""
 fi
 
 echo "== hubwire tests: SQLite database, SQLite broker =="
 env -u DATABASE_URL CELERY_BROKER_URL="sqla+sqlite:///$PWD/var/test-celery-broker.sqlite3" "$BIN/pytest" --durations=15 "$@"
 sqlite_status=$?
 
-# Only what a broker changes (started as soon as the SQLite pass ends, beside the PostgreSQL one): the outbox, jobs and webhook deliveries run by a real worker.
-amqp_status=0
-if services_answer "SQLite database, RabbitMQ broker (worker tests)" "$amqp_url"; then
-  echo "== hubwire tests: SQLite database, RabbitMQ broker (worker tests) =="
-  env -u DATABASE_URL CELERY_BROKER_URL="$amqp_url" "$BIN/pytest" -m worker "$@"
-  amqp_status=$?
-fi
-
-if [ -n "$pg_pid" ]; then
-  wait "$pg_pid"
-  pg_status=$?
+if [ -n "$beside_pid" ]; then
+  wait "$beside_pid"
+  pg_status=$(cat var/test-postgres-pass.status 2>/dev/null || echo 1)
   echo "== hubwire tests: PostgreSQL database, Redis broker (output) =="
   cat "$pg_log"
+  if [ "$run_amqp" = 1 ]; then
+    amqp_status=$(cat var/test-rabbitmq-pass.status 2>/dev/null || echo 1)
+    echo "== hubwire tests: SQLite database, RabbitMQ broker (worker tests; output) =="
+    cat "$amqp_log"
+  fi
+elif [ "$run_amqp" = 1 ]; then
+  echo "== hubwire tests: SQLite database, RabbitMQ broker (worker tests) =="
+  amqp_pass "$@"
+  amqp_status=$?
 fi
 
 echo "== results: SQLite $sqlite_status, PostgreSQL + Redis $pg_status, RabbitMQ $amqp_status (0 is a pass) =="
