@@ -503,7 +503,7 @@ class Builder:
                 event_id = uuid.UUID(int=rand.getrandbits(128), version=4)
                 data = {"id": k, "name": f"{rand.choice(FIRST)} {rand.choice(LAST)}", "amount": k % 100_000}
                 events.append({"id": event_id, "workspace_id": ws, "type": kind, "data": data, "occurred_at": at,
-                               "actor": "bench-owner@example.test"})
+                               "actor": "bench-owner@example.test", "fanned_out": True})
                 roll = rand.random()
                 account = self.acme.pk if roll < ACME_SHARE else rand.choice(self.account_ids) if roll < 0.7 else None
                 activities.append({"id": activity + k, "workspace_id": ws, "account_id": account, "event_id": event_id,
