@@ -53,6 +53,16 @@ def test_each_event_gets_one_delivery_per_endpoint_that_wants_it_once(workspace,
 
 
 @pytest.mark.django_db
+def test_an_endpoint_added_after_an_event_is_not_sent_it(workspace):
+    before = lead_create(workspace=workspace, actor="t", name="Before the endpoint")
+    endpoint = endpoints(workspace, 1)[0]
+    after = lead_create(workspace=workspace, actor="t", name="After it")
+    assert fan_out_pending() == 2
+    assert list(Delivery.objects.filter(endpoint=endpoint).values_list("event__data__id", flat=True)) == [after.pk]
+    assert before.pk != after.pk
+
+
+@pytest.mark.django_db
 def test_a_batch_costs_the_same_queries_whatever_its_size(workspace, other_workspace):
     endpoints(workspace, 2), endpoints(other_workspace, 1)
 
