@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from hubwire.crm.pages import RESOURCES
 from hubwire.integrations.registry import PROVIDERS
+from hubwire.webhooks.fanout import fan_out_pending
 from hubwire.webhooks.inbound import inbound_hook_create
 from hubwire.webhooks.services import endpoint_create, endpoint_send_test
 from tests.factories import crm_objects
@@ -17,13 +18,15 @@ LONG_URL = "https://hooks.example.com/integrations/hubwire/incoming/webhooks/rec
 
 def showcase(workspace, owner) -> dict:
     """One of every object the main pages show, in `workspace`; the client's email and password
-    sign in to the portal pages."""
+    sign in to the portal pages. Each event's deliveries are written, as a running worker would."""
     endpoint = endpoint_create(workspace=workspace, url=LONG_URL, description="Operations receiver")
     portal = account_with_things(workspace, owner, "Portal Client Co", "pc@client.test")
-    return {"objects": crm_objects(workspace), "portal": portal, "endpoint": endpoint,
-            "delivery": endpoint_send_test(endpoint=endpoint),
-            "hook": inbound_hook_create(workspace=workspace, name="Website contact form", action="lead_create"),
-            "client_email": portal["contact"].email, "client_password": CLIENT_PASSWORD}
+    things = {"objects": crm_objects(workspace), "portal": portal, "endpoint": endpoint,
+              "delivery": endpoint_send_test(endpoint=endpoint),
+              "hook": inbound_hook_create(workspace=workspace, name="Website contact form", action="lead_create"),
+              "client_email": portal["contact"].email, "client_password": CLIENT_PASSWORD}
+    fan_out_pending()
+    return things
 
 
 def main_pages(live_server_url: str, things: dict) -> list[str]:
