@@ -8,10 +8,11 @@ worker and one local aiohttp receiver:
 - throughput: EVENTS events to ENDPOINTS endpoints, already committed, released at once to the
   dispatcher: deliveries per second from release to the last receipt, as a ratio of the ceiling.
 - write path: `lead_create` (the lead, its event and its timeline line, one transaction; the
-  deliveries are written from the event by the dispatcher, webhooks/fanout.py) against its ceiling, the same lead inserted with a bare `Lead.objects.create` on the
-  same database, as a ratio; beside the peer's pattern (django-webhook: a plain save() and a Celery
-  task per event), measured here on the same database and broker. Also the queries per lead_create,
-  and the floor of any transactional outbox: the lead and one bare event row in one transaction.
+  deliveries are written from the event by the dispatcher, webhooks/fanout.py) against its
+  ceiling, the same lead inserted with a bare `Lead.objects.create` on the same database, as a
+  ratio; beside the peer's pattern (django-webhook: a plain save() and a Celery task per event),
+  measured here on the same database and broker. Also the queries per lead_create, and the floor
+  of any transactional outbox: the lead and one bare event row in one transaction.
 - latency: events committed at RATE per second (from COMMITTERS processes, as from gunicorn's
   workers: threads of one process would share its GIL) for SECONDS seconds while the worker runs:
   p50 and p99 from each event's commit to its receipt, every endpoint's copy counted.

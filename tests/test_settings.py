@@ -21,12 +21,17 @@ print(json.dumps({"session": settings.SESSION_COOKIE_SECURE, "csrf": settings.CS
 """
 
 
-def transport_settings(tmp_path, **environ) -> dict:
+def in_a_fresh_process(tmp_path, script: str, **environ) -> str:
+    """What `script` prints in a new Python process with hubwire's settings and only `environ`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBWIRE_", "SESSION_COOKIE"))}
     env.update(DJANGO_SETTINGS_MODULE="hubwire.settings", HUBWIRE_VAR_DIR=str(tmp_path / "var"), **environ)
-    out = subprocess.run([sys.executable, "-c", SHOW_TRANSPORT], env=env, capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
+    return out.stdout
+
+
+def transport_settings(tmp_path, **environ) -> dict:
+    return json.loads(in_a_fresh_process(tmp_path, SHOW_TRANSPORT, **environ))
 
 
 def test_behind_a_tls_proxy_cookies_are_secure_and_hsts_is_a_year(tmp_path):
@@ -50,10 +55,6 @@ def test_plain_http_on_this_machine_sends_no_hsts_and_the_hsts_settings_are_conf
 
 def test_hubwire_hashes_passwords_with_argon2(tmp_path):
     """The suite hashes with a fast hasher (conftest.quick_password_hashes); hubwire itself does not."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HUBWIRE_")}
-    env.update(DJANGO_SETTINGS_MODULE="hubwire.settings", HUBWIRE_VAR_DIR=str(tmp_path / "var"))
-    out = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.contrib.auth.hashers import "
-                          "make_password; print(make_password('correct horse battery').split('$')[0])"],
-                         env=env, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "argon2"
+    hashed = in_a_fresh_process(tmp_path, "import django; django.setup(); from django.contrib.auth.hashers import "
+                                "make_password; print(make_password('correct horse battery'))")
+    assert hashed.startswith("argon2$")

@@ -44,12 +44,14 @@ EXCERPT_BYTES = 2048
 DISABLE_AFTER = timedelta(days=5)
 MASK = "••••"
 
+
 @dataclass
 class Outgoing:
     url: str
     body: bytes
     headers: dict
     refused: str = ""
+
 
 @dataclass
 class Outcome:
@@ -61,9 +63,11 @@ class Outcome:
     error: str = ""
     retry_after: float | None = None
 
+
 def _runnable(now) -> Q:
     return Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | Q(status=DeliveryStatus.SENDING,
                                                                           locked_until__lt=now)
+
 
 def claim(limit: int) -> list[Delivery]:
     """Take up to `limit` due deliveries (or ones whose sender died) for this run alone."""
@@ -83,6 +87,7 @@ def claim(limit: int) -> list[Delivery]:
         delivery.endpoint = endpoints[delivery.endpoint_id]
     return kept
 
+
 def prepare(delivery: Delivery) -> Outgoing:
     endpoint, now = delivery.endpoint, timezone.now()
     in_use = [endpoint.secret]
@@ -99,9 +104,11 @@ def prepare(delivery: Delivery) -> Outgoing:
         refused = f"the endpoint is disabled{': ' + endpoint.disabled_reason if endpoint.disabled_reason else ''}"
     return Outgoing(endpoint.url, body, headers, refused)
 
+
 def masked(endpoint: Endpoint, headers: dict) -> dict:
     custom = {name.lower() for name in (endpoint.headers or {})}
     return {k: (MASK if k.lower() in custom else v) for k, v in headers.items()}
+
 
 class Sender:
     """One event loop and one aiohttp session per process, kept between batches so connections to
@@ -144,6 +151,7 @@ class Sender:
             self.loop.run_until_complete(self.session.close())
         self.loop.close()
 
+
 async def _send(session: aiohttp.ClientSession, slots: asyncio.Semaphore, item: Outgoing, timeout: float) -> Outcome:
     async with slots:
         outcome = Outcome(started_at=timezone.now())
@@ -169,11 +177,13 @@ async def _send(session: aiohttp.ClientSession, slots: asyncio.Semaphore, item: 
         outcome.duration_ms = int((time.monotonic() - started) * 1000)
         return outcome
 
+
 def _next_delay(attempt: int, outcome: Outcome) -> float:
     delay = SCHEDULE[attempt - 1] * random.uniform(0.8, 1.2)
     if outcome.status in THROTTLED and outcome.retry_after is not None:
         delay = max(delay, outcome.retry_after)
     return delay
+
 
 def _attempt(delivery: Delivery, item: Outgoing, outcome: Outcome) -> Attempt:
     return Attempt(delivery=delivery, number=delivery.attempts, started_at=outcome.started_at,
@@ -181,8 +191,10 @@ def _attempt(delivery: Delivery, item: Outgoing, outcome: Outcome) -> Attempt:
                    response_status=outcome.status, response_headers=outcome.headers,
                    response_excerpt=outcome.excerpt, error=scrub(outcome.error)[:2000])
 
+
 def _succeeded(outcome: Outcome) -> bool:
     return outcome.status is not None and 200 <= outcome.status < 300
+
 
 def record_all(sent: list[tuple[Delivery, Outgoing, Outcome]]) -> None:
     """Write a batch's attempts and what follows from them in one transaction: a handful of
@@ -201,6 +213,7 @@ def record_all(sent: list[tuple[Delivery, Outgoing, Outcome]]) -> None:
             except IntegrityError:
                 log.info("delivery %s: its endpoint is gone; nothing to record", one[0].pk)
 
+
 def _settle(sent, now) -> None:
     delivered, healthy = defaultdict(list), set()
     for delivery, _, outcome in sent:
@@ -214,6 +227,7 @@ def _settle(sent, now) -> None:
                                                    claim="", last_status_code=status, last_error="")
     if healthy:
         Endpoint.objects.filter(pk__in=healthy).update(failing_since=None, last_success_at=now)
+
 
 def _failed(delivery: Delivery, outcome: Outcome, now) -> None:
     """Retry on the schedule, or fail for good (410, a disabled endpoint, the 8th attempt). A REST
@@ -230,12 +244,14 @@ def _failed(delivery: Delivery, outcome: Outcome, now) -> None:
     if endpoint.enabled:
         _endpoint_failed(endpoint, outcome, now)
 
+
 def _failure_words(outcome: Outcome) -> str:
     if outcome.status is None:
         return outcome.error
     if 300 <= outcome.status < 400:
         return f"answered {outcome.status} (a redirect, which is not followed: use the final URL)"
     return f"answered {outcome.status}"
+
 
 def _endpoint_failed(endpoint: Endpoint, outcome: Outcome, now) -> None:
     # A batch's deliveries share their endpoint's instance, so what an earlier failure in the batch
@@ -254,6 +270,7 @@ def _endpoint_failed(endpoint: Endpoint, outcome: Outcome, now) -> None:
         endpoint.failing_since = now
     if now - failing_since >= DISABLE_AFTER:
         notices.endpoint_disabled(endpoint, f"every delivery has failed since {failing_since:%Y-%m-%d %H:%M} UTC")
+
 
 def run_once(limit: int = 200) -> int:
     """One turn of the dispatcher: the deliveries of events committed since the last turn written

@@ -22,6 +22,10 @@ BATCH = 500
 def fan_out_pending(limit: int = BATCH) -> int:
     """Write the deliveries of up to `limit` committed events not yet fanned out, oldest first.
     Returns how many events it took."""
+    # Looked at first without a transaction: the dispatcher polls this while it lingers, and on
+    # SQLite every transaction takes the database's one write lock (BEGIN IMMEDIATE).
+    if not Event.objects.filter(fanned_out=False).exists():
+        return 0
     with transaction.atomic():
         events = list(Event.objects.select_for_update(skip_locked=True).filter(fanned_out=False)
                       .order_by("occurred_at")[:limit])
@@ -40,7 +44,6 @@ def fan_out_pending(limit: int = BATCH) -> int:
             batch_size=BATCH)
         Event.objects.filter(pk__in=[event.pk for event in events]).update(fanned_out=True)
     return len(events)
-
 
 
 def wants(endpoint, event) -> bool:

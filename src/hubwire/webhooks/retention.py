@@ -1,5 +1,6 @@
 """How long the Webhooks Manager keeps its logs (hubwire.retention). A delivery still pending or
-being sent is kept, and so is its event (and an event not yet fanned out): deleting the event would cascade to the delivery."""
+being sent is kept, and so is its event (deleting the event would cascade to the delivery), and so
+is an event not yet fanned out to its deliveries."""
 
 from django.db.models import Exists, OuterRef, Q
 

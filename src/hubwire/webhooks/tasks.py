@@ -15,9 +15,10 @@ POLL = 0.05
 
 @shared_task(name="hubwire.webhooks.dispatch")
 def dispatch(max_seconds: float = 20.0) -> int:
-    """Fan committed events out to deliveries and send due deliveries, batch after batch, until none has been due for LINGER seconds or the
-    time is up (then it queues its successor if there was still work). Beat and commits that made
-    deliveries wake it; several can run at once, each on its own claims."""
+    """Write the deliveries of committed events and send due deliveries, batch after batch, until
+    none has been due for LINGER seconds or the time is up (then it queues its successor if there
+    was still work). Beat and commits that made events or deliveries wake it; several can run at
+    once, each on its own claims."""
     deadline, sent, idle_since = time.monotonic() + max_seconds, 0, None
     while time.monotonic() < deadline:
         count = run_once()

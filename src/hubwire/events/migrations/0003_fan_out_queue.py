@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='event',
-            index=models.Index(condition=models.Q(('fanned_out', False)), fields=['occurred_at'], name='events_event_to_fan_out'),
+            index=models.Index(condition=models.Q(('fanned_out', False)), fields=['occurred_at'],
+                               name='events_event_to_fan_out'),
         ),
     ]
