@@ -13,6 +13,7 @@ from hubwire.events.models import Event, HandlerRun
 from hubwire.events.outbox import InvalidEventData, emit
 from hubwire.jobs import runner
 from hubwire.jobs.models import JobStatus
+from hubwire.webhooks import tasks as webhook_tasks
 from tests.conftest import purge_broker, stop_worker, wait_until
 
 
@@ -56,16 +57,19 @@ def test_committed_change_wakes_the_worker_once_per_handler_after_commit(workspa
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_committed_lead_is_on_the_timeline_at_once_and_costs_no_broker_message_per_event(workspace):
+def test_a_committed_lead_is_on_the_timeline_at_once_and_costs_no_broker_message_per_event(workspace, monkeypatch):
     """The timeline line commits with the event; no worker job, so no message per event (that
     message was most of lead_create's cost, see bench/webhooks.py). The one wake-up of the webhook
-    dispatcher (which writes deliveries from events) is sent at most every WAKE_EVERY seconds."""
+    dispatcher (which writes deliveries from events) is sent at most every WAKE_EVERY seconds: a
+    window made wider here than the test can take, however busy the machine."""
+    monkeypatch.setattr(webhook_tasks, "WAKE_EVERY", 3600.0)
+    monkeypatch.setattr(webhook_tasks, "_last_wake", -3600.0)
     purge_broker()
     leads = [lead_create(workspace=workspace, actor="t", name=f"Lead {n}") for n in range(3)]
     summaries = set(Activity.objects.filter(event__type="lead.created").values_list("summary", flat=True))
     assert summaries == {f"Lead {lead.name} created by t" for lead in leads}
     assert not HandlerRun.objects.exists()
-    assert _queued_messages() <= 1
+    assert _queued_messages() == 1
 
 
 @pytest.mark.django_db
