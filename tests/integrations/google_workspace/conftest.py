@@ -9,6 +9,7 @@ import pytest
 from hubwire.integrations.google_workspace import api
 from hubwire.integrations.google_workspace.config import config_of
 from hubwire.integrations.models import Connection
+from tests.conftest import wait_until
 from tests.integrations import oauth_flow
 from tests.integrations.meetings import run_jobs
 
@@ -19,6 +20,15 @@ CONSUMER = "sandbox.user@gmail.example"
 # A lost answer: the client gives up after LOST_AFTER seconds, the sandbox answers after ANSWERED_AFTER.
 # Generous, so that a busy machine's ordinary calls never look lost.
 LOST_AFTER, ANSWERED_AFTER = 5.0, 9
+
+
+def late_answers_given(sandbox, path: str, count: int) -> None:
+    """Wait until the sandbox has answered the `count` POSTs to `path` (it logs a call once it has
+    answered), the slow one hubwire stopped waiting for included, so that its log line does not land
+    in the next test's sandbox."""
+    wait_until(lambda: len([c for c in sandbox.calls("admin.googleapis.com", f"/admin/directory/v1{path}")
+                            if c.method == "POST"]) >= count,
+               message=f"the sandbox to finish answering the POSTs to {path}")
 
 
 @pytest.fixture(autouse=True)

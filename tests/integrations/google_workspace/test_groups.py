@@ -16,7 +16,7 @@ from hubwire.sandbox.google_workspace.models import Group as GoogleGroup
 from hubwire.sandbox.google_workspace.models import Member as GoogleMember
 from tests.conftest import SANDBOX_DB, logged_in
 from tests.integrations.google_workspace.conftest import (ANSWERED_AFTER, LOST_AFTER, PLAIN_USER, SUPER_ADMIN,
-                                                          connect_workspace)
+                                                          connect_workspace, late_answers_given)
 from tests.integrations.meetings import run_jobs
 
 pytestmark = SANDBOX_DB
@@ -283,6 +283,7 @@ def test_a_member_add_whose_answer_was_lost_is_checked_before_it_is_reported(con
     assert set(NINE[:2]) <= set(google_members("design@northwind.example"))
     assert directory_calls(sandbox, "GET", f"/members/{NINE[0]}")  # the lost one was read back, not sent again
     assert not [c for c in directory_calls(sandbox, "POST", "/members") if c.status == 409]
+    late_answers_given(sandbox, f"/groups/{design.google_id}/members", 2)
 
 
 def test_remove_a_member(connected, owner_client, sandbox):

@@ -11,7 +11,7 @@ from hubwire.integrations.google_workspace import users
 from hubwire.integrations.google_workspace.api import directory_api
 from hubwire.integrations.google_workspace.models import DirectoryUser, UserStatus
 from hubwire.sync.models import Trigger
-from tests.integrations.google_workspace.conftest import ANSWERED_AFTER, LOST_AFTER
+from tests.integrations.google_workspace.conftest import ANSWERED_AFTER, LOST_AFTER, late_answers_given
 from tests.integrations.meetings import run_jobs
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
@@ -118,6 +118,7 @@ def test_a_lost_answer_is_checked_and_adopted_when_it_is_ours(directory, sandbox
     assert answer.status_code == 200, answer.content.decode()[:2000]
     assert DirectoryUser.objects.filter(primary_email="lost.answer@northwind.example").count() == 1
     assert answer.context["password"]  # our create landed: its password is ours to show
+    late_answers_given(sandbox, "/users", 1)
 
 
 def test_a_new_user_that_reads_404_for_a_while_is_waited_for(directory, sandbox, owner_client, settings):
@@ -129,6 +130,7 @@ def test_a_new_user_that_reads_404_for_a_while_is_waited_for(directory, sandbox,
     assert answer.status_code == 200, answer.content.decode()[:2000]
     gets = sandbox.calls("admin.googleapis.com", "/admin/directory/v1/users/slow.show@northwind.example")
     assert len(gets) >= 2  # a 404 first, then the user
+    late_answers_given(sandbox, "/users", 1)
 
 
 def test_quota_errors_back_off_and_the_action_succeeds(directory, sandbox, owner_client):
