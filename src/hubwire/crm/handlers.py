@@ -6,6 +6,7 @@ one, every event cost a broker message from the request and a job transaction in
 is what kept lead_create near the rate of a plain save() plus a Celery task (bench/webhooks.py).
 """
 
+from hubwire.core.append import append
 from hubwire.crm.models import Activity, Contact, Invoice
 from hubwire.events.registry import on
 
@@ -39,8 +40,8 @@ def _line(event) -> dict:
 
 
 def record_activity(event) -> None:
-    """The emit hook: a new event has no line yet."""
-    Activity.objects.create(event=event, **_line(event))
+    """The emit hook: a new event has no line yet. Appended (core/append.py): every change pays for it."""
+    append(Activity(event=event, **_line(event)))
 
 
 # Subscribed to no event type, so no new runs are made: registered by name only, so that runs

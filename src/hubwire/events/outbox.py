@@ -3,6 +3,7 @@
 from django.db import connection
 from pydantic import BaseModel
 
+from hubwire.core.append import append
 from hubwire.events import catalog
 from hubwire.events.models import Event, HandlerRun
 from hubwire.events.registry import handlers_for
@@ -35,7 +36,8 @@ def emit(*, workspace, type: str, data: dict | BaseModel, actor: str = "") -> Ev
         errors = sorted(event_type.validator.iter_errors(data), key=lambda e: list(e.path))
         if errors:
             raise InvalidEventData(f"{type}: {errors[0].message} at {list(errors[0].path)}")
-    event = Event.objects.create(workspace=workspace, type=type, version=event_type.version, data=data, actor=actor)
+    event = Event(workspace=workspace, type=type, version=event_type.version, data=data, actor=actor)
+    append(event)  # every change pays for this row: a precompiled INSERT (core/append.py)
     for name in handlers_for(type):
         enqueue(HandlerRun.objects.create(event=event, handler=name))
     for hook in EMIT_HOOKS:
