@@ -5,11 +5,13 @@ connected in test mode and one of everything the pages show (tests/pages.py). `m
 file, so every run of the suite rewrites those whose page changed."""
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from hubwire.core.models import AuditEntry
 from hubwire.integrations.registry import PROVIDERS
 from tests.conftest import SANDBOX_DB, logged_in, sign_in
 from tests.integrations.stripe.stripe_flow import onboard
@@ -20,13 +22,23 @@ pytestmark = [SANDBOX_DB, pytest.mark.skipif(os.environ.get("HUBWIRE_SECOND_PASS
                                              reason="the SQLite pass makes the screenshots")]
 
 SCREEN = {"width": 1280, "height": 800}
+# What the shots show where a run would put its own clock time (the recent-activity tables) or the
+# test server's random port (the portal link), so that a run of the suite leaves those screenshots
+# unchanged unless their page really changed. (Stripe's account id comes from the sandbox, new each
+# run: stripe.png and integrations.png still change.)
+SHOWN_AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+SHOWN_BASE_URL = "https://crm.example.com"
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 @pytest.fixture
-def things(sandbox, owner, workspace):
+def things(sandbox, owner, workspace, settings):
     onboard(logged_in(owner), workspace)
-    return showcase(workspace, owner)
+    made = showcase(workspace, owner)
+    AuditEntry.objects.filter(workspace=workspace).update(created_at=SHOWN_AT)
+    settings.HUBWIRE_SANDBOX_URL = f"{sandbox.base_url}/sandbox"  # the pages still reach the sandbox
+    settings.HUBWIRE_BASE_URL = SHOWN_BASE_URL
+    return made
 
 
 def shoot(page, url: str, name: str, *, tab: bool = False) -> Path:
