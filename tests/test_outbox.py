@@ -10,6 +10,7 @@ from hubwire.crm.models import Activity, Lead
 from hubwire.crm.services.people import lead_create
 from hubwire.crm.services.scheduling import appointment_book
 from hubwire.events.models import Event, HandlerRun
+from hubwire.events import registry
 from hubwire.events.outbox import InvalidEventData, emit
 from hubwire.jobs import runner
 from hubwire.jobs.models import JobStatus
@@ -54,6 +55,26 @@ def test_committed_change_wakes_the_worker_once_per_handler_after_commit(workspa
     assert sorted(r.handler for r in runs) == ["google_calendar.follow_appointments", "integrations.meeting_links"]
     assert sorted(sent) == sorted(("events.handlerrun", r.pk) for r in runs)
     assert event.data["title"] == "Real" and event.actor == "t"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_handler_that_does_not_want_an_event_gets_no_run_and_no_message(workspace, monkeypatch):
+    for table in ("HANDLERS", "SUBSCRIPTIONS", "WANTED"):  # this test's handler only, gone after it
+        monkeypatch.setattr(registry, table, {})
+    asked, sent = [], []
+    monkeypatch.setattr(runner, "send", lambda label, pk: sent.append((label, pk)))
+
+    def wanted(event) -> bool:
+        asked.append((event.data["name"], Event.objects.filter(pk=event.pk).exists()))
+        return event.data["name"].startswith("Wanted")
+
+    registry.on("lead.created", name="tests.picky", wanted=wanted)(lambda event: None)
+    lead_create(workspace=workspace, actor="t", name="Unwanted")
+    lead_create(workspace=workspace, actor="t", name="Wanted")
+    assert asked == [("Unwanted", True), ("Wanted", True)], "asked once per event, its row already written"
+    [run] = HandlerRun.objects.all()
+    assert (run.handler, run.event.data["name"]) == ("tests.picky", "Wanted")
+    assert sent == [("events.handlerrun", run.pk)]
 
 
 @pytest.mark.django_db(transaction=True)

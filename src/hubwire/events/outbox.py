@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from hubwire.core.append import append
 from hubwire.events import catalog
 from hubwire.events.models import Event, HandlerRun
-from hubwire.events.registry import handlers_for
+from hubwire.events.registry import runs_for
 from hubwire.jobs.runner import enqueue
 
 
@@ -38,7 +38,7 @@ def emit(*, workspace, type: str, data: dict | BaseModel, actor: str = "") -> Ev
             raise InvalidEventData(f"{type}: {errors[0].message} at {list(errors[0].path)}")
     event = Event(workspace=workspace, type=type, version=event_type.version, data=data, actor=actor)
     append(event)  # every change pays for this row: a precompiled INSERT (core/append.py)
-    for name in handlers_for(type):
+    for name in runs_for(event):
         enqueue(HandlerRun.objects.create(event=event, handler=name))
     for hook in EMIT_HOOKS:
         hook(event)

@@ -70,3 +70,10 @@ def enabled_connection(workspace) -> Connection | None:
     connection = Connection.objects.select_related("workspace").filter(
         workspace=workspace, provider=KEY, status=ConnectionStatus.ACTIVE).first()
     return connection if connection is not None and config_of(connection).enabled else None
+
+
+def quickbooks_on(event) -> bool:
+    """Whether the event's workspace has QuickBooks connected and on: the handlers that follow CRM
+    changes ask it when the change is made (events.registry.on's `wanted`), so that without
+    QuickBooks a change makes no run, and again when they run."""
+    return enabled_connection(event.workspace_id) is not None

@@ -11,9 +11,10 @@ from django.dispatch import receiver
 
 from hubwire.crm.models import Account
 from hubwire.events.registry import on
+from hubwire.integrations.quickbooks.config import quickbooks_on
 from hubwire.integrations.quickbooks.customer_fields import account_fields
 from hubwire.integrations.quickbooks.customers import (PROVIDER, WAITING, customer_record, customer_records,
-                                                       customers_queue, is_enabled, new_row, quickbooks_connection)
+                                                       customers_queue, is_enabled, new_row)
 from hubwire.integrations.signals import connection_activated
 from hubwire.sync.ledger import changed_fields, leased, record_save
 from hubwire.sync.models import MatchedBy, SyncRecord, SyncStatus, Trigger
@@ -49,22 +50,28 @@ def customer_request(account: Account) -> bool:
     return True
 
 
-@on("account.created", "account.updated", name="quickbooks.customers.follow_account")
+def contact_counts(event) -> bool:
+    """Whether a contact's event can matter to matching: it has an account and an email, and
+    QuickBooks is on. Otherwise it makes no run."""
+    return bool(event.data.get("account_id") and event.data.get("email")) and quickbooks_on(event)
+
+
+@on("account.created", "account.updated", name="quickbooks.customers.follow_account", wanted=quickbooks_on)
 def follow_account(event) -> None:
-    if not is_enabled(quickbooks_connection(event.workspace_id)):
+    if not quickbooks_on(event):  # asked again: it may have changed since the event
         return
     account = Account.objects.filter(pk=event.data["id"], workspace_id=event.workspace_id).first()
     if account is not None:  # as it is now: the pass sends the latest state, whatever the event saw
         customer_request(account)
 
 
-@on("contact.created", "contact.updated", name="quickbooks.customers.follow_contact")
+@on("contact.created", "contact.updated", name="quickbooks.customers.follow_contact", wanted=contact_counts)
 def follow_contact(event) -> None:
     """A contact's email only matters to an account still waiting to be matched (matching asks the
     contacts' emails); a connected account's customer does not carry its contacts."""
-    account_id = event.data.get("account_id")
-    if not account_id or not event.data.get("email") or not is_enabled(quickbooks_connection(event.workspace_id)):
+    if not contact_counts(event):
         return
+    account_id = event.data["account_id"]
     row = customer_records(event.workspace_id).filter(local_id=account_id).first()
     if row is not None and (row.external_id or row.matched_by == MatchedBy.PERSON
                             or row.status not in (SyncStatus.PENDING, SyncStatus.FAILED)):

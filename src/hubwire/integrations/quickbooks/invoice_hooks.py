@@ -22,9 +22,15 @@ from hubwire.sync.registry import record_label, retry_handler
 record_panel("invoices", template="quickbooks/invoice_card.html", context=invoice_panel_context, order=50)
 
 
-@on("invoice.created", "invoice.sent", "invoice.updated", "invoice.voided", name="quickbooks.invoices")
+def exporting(event) -> bool:
+    """Whether invoices go to QuickBooks now (one query): without it an invoice event makes no run."""
+    return export_connection(event.workspace_id) is not None
+
+
+@on("invoice.created", "invoice.sent", "invoice.updated", "invoice.voided", name="quickbooks.invoices",
+    wanted=exporting)
 def follow_invoice(event) -> None:
-    connection = export_connection(event.workspace_id)  # one query: most workspaces stop here
+    connection = export_connection(event.workspace_id)  # asked again: it may have changed since the event
     if connection is None:
         return
     # The invoice as it is now, not as the event saw it: the pass sends the latest state.

@@ -31,7 +31,7 @@ from hubwire.crm.services.documents import payment_record
 from hubwire.events.registry import on
 from hubwire.integrations.http import ProviderError
 from hubwire.integrations.quickbooks.api import company_api
-from hubwire.integrations.quickbooks.config import enabled_connection
+from hubwire.integrations.quickbooks.config import enabled_connection, quickbooks_on
 from hubwire.jobs.models import RetryLater
 from hubwire.sync.ledger import create_once, leased, new_marker, record_save
 from hubwire.sync.models import MatchedBy, SyncRecord, SyncStatus, Trigger
@@ -181,7 +181,7 @@ def _received_at(workspace, payment: dict) -> datetime:
 
 # --- to QuickBooks ---------------------------------------------------------------------------------
 
-@on("invoice.paid", name="quickbooks.payments_follow")
+@on("invoice.paid", name="quickbooks.payments_follow", wanted=quickbooks_on)
 def invoice_paid(event) -> None:
     """Queue the invoice's payments that QuickBooks does not have yet; nothing without QuickBooks, or
     for an invoice that is not in QuickBooks."""
