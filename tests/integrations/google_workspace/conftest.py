@@ -22,13 +22,13 @@ CONSUMER = "sandbox.user@gmail.example"
 LOST_AFTER, ANSWERED_AFTER = 5.0, 9
 
 
-def late_answers_given(sandbox, path: str, count: int) -> None:
-    """Wait until the sandbox has answered the `count` POSTs to `path` (it logs a call once it has
-    answered), the slow one hubwire stopped waiting for included, so that its log line does not land
-    in the next test's sandbox."""
+def late_answers_given(sandbox, path: str, count: int, method: str = "POST") -> None:
+    """Wait until the sandbox has answered the `count` calls of `method` to `path` (it logs a call
+    once it has answered), the slow one hubwire stopped waiting for included, so that its log line
+    does not land in the next test's sandbox."""
     wait_until(lambda: len([c for c in sandbox.calls("admin.googleapis.com", f"/admin/directory/v1{path}")
-                            if c.method == "POST"]) >= count,
-               message=f"the sandbox to finish answering the POSTs to {path}")
+                            if c.method == method]) >= count,
+               message=f"the sandbox to finish answering the {method}s to {path}")
 
 
 @pytest.fixture(autouse=True)

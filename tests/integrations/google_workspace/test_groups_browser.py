@@ -1,10 +1,12 @@
 """Issue 21's "done when", the groups part, in a real browser against the sandbox: from the Google
 Workspace tab the owner opens View Groups, creates a group, and adds a user of the domain to it
-(the dry run first, then Confirm), and sees the user among the group's members, as Google holds it.
-The groups pages have no serious accessibility violations."""
+(the dry run first, then Confirm), and sees the user among the group's members, as Google holds it;
+then deletes the group, typing its address on the page that says what goes. The groups pages have
+no serious accessibility violations."""
 
 import re
 
+from hubwire.sandbox.google_workspace.models import Group as GoogleGroup
 from hubwire.sandbox.google_workspace.models import Member as GoogleMember
 from tests.conftest import SANDBOX_DB, sign_in
 from tests.test_accessibility import axe_script, serious_violations  # noqa: F401  (axe_script: a fixture)
@@ -49,4 +51,13 @@ def test_open_view_groups_create_a_group_and_add_a_user(page, directory, sandbox
     assert page.get_by_test_id("gws-group-count").inner_text() == "1"
     assert list(GoogleMember.objects.using("sandbox").filter(group__email="sales@northwind.example")
                 .values_list("email", "role")) == [(NEW_USER, "MEMBER")]
+
+    page.get_by_test_id("gws-group-delete").click()
+    page.get_by_test_id("gws-group-delete-warning").wait_for()
+    violations += serious_violations(page, axe_script, page.url)
+    page.get_by_label("Type sales@northwind.example to confirm").fill("sales@northwind.example")
+    page.get_by_test_id("gws-group-delete-confirm").click()
+    page.wait_for_url(f"{base}/integrations/google_workspace/groups/")
+    page.get_by_text("Group sales@northwind.example is deleted from Google Workspace.").wait_for()
+    assert not GoogleGroup.objects.using("sandbox").filter(email="sales@northwind.example").exists()
     assert violations == []

@@ -1,6 +1,6 @@
 """View Groups: the domain's groups (from the mirror, paged and searchable), Refresh, Create group,
-and a group's page (its members read from Google when opened; add several with a dry run first,
-remove, change a role).
+a group's page (its members read from Google when opened; add several with a dry run first,
+remove, change a role) and Delete group (a page that says what goes and asks for the address).
 
 Any member of the workspace may look; only owners and admins change anything (the mutating views
 are workspace_required(manage=True)). A group is found in the signed-in workspace's own mirror, so
@@ -177,6 +177,30 @@ def group_members_add(request, group_id: int):
     except CALL_PROBLEMS as exc:  # the connection itself failed (e.g. needs reconnecting), not one member
         return _group_page(request, found, status=502, add_call_error=_problem_words(exc), **form)
     return _group_page(request, found, results=results, added=sum(r.outcome == "added" for r in results))
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_required(manage=True)
+def group_delete(request, group_id: int):
+    connection = _ready(request)
+    if connection is None:
+        raise Http404(_not_ready_words(request.workspace))
+    found = _group(request, connection, group_id)
+    if request.method == "GET":
+        return render(request, "google_workspace/group_delete.html", {"group": found, "errors": {}})
+    try:
+        with directory_api(connection) as api:
+            words = groups_service.group_delete(found, api, confirm=request.POST.get("confirm", ""),
+                                                actor=request.user)
+    except FieldError as exc:
+        return render(request, "google_workspace/group_delete.html", {"group": found, "errors": exc.errors},
+                      status=422)
+    except CALL_PROBLEMS as exc:
+        return render(request, "google_workspace/group_delete.html",
+                      {"group": found, "errors": {"__all__": f"The group was not deleted: {_problem_words(exc)}"}},
+                      status=502)
+    flash.success(request, words)
+    return redirect(_groups_url())
 
 
 def _member(request, group_id: int, member_id: int):

@@ -1,9 +1,10 @@
-"""The domain's groups: the mirror's refresh (groups.list, every page), the page's reads of it, and
-creating a group (groups.insert).
+"""The domain's groups: the mirror's refresh (groups.list, every page), the page's reads of it,
+creating a group (groups.insert) and deleting one (groups.delete).
 
     with directory_api(connection) as api:
         counts = refresh_groups(connection, api)       # also called by the directory mirror's run
         group = group_create(connection, api, email=..., name=..., description=..., actor=user)
+        words = group_delete(group, api, confirm=..., actor=user)
 
 The mirror is replaced page by page: each page of 200 groups costs the same few queries (one read
 of the rows it names, one insert of the new, one update of the changed), and a group Google no
@@ -42,7 +43,8 @@ NAME_COLUMN = 255
 # What a group row takes from Google's Group resource (_fields_of).
 MIRRORED_FIELDS = ["email", "name", "name_key", "description", "direct_members_count", "etag"]
 
-audit_words({"google_workspace_group_created": "Google group created"})
+audit_words({"google_workspace_group_created": "Google group created",
+             "google_workspace_group_deleted": "Google group deleted"})
 
 
 @dataclass(frozen=True)
@@ -201,3 +203,23 @@ def _mirror_one(connection, resource: dict) -> WorkspaceGroup:
         connection=connection, google_id=str(resource["id"]),
         defaults={"workspace_id": connection.workspace_id, "refreshed_at": timezone.now(), **fields})
     return group
+
+
+# --- deleting a group ------------------------------------------------------------------------------
+
+def group_delete(group: WorkspaceGroup, api, *, confirm: str, actor=None) -> str:
+    """Delete the group in Google, then from the mirror (its members' rows with it); what to say.
+    `confirm` must repeat the address (the confirmation page asks for it). The members' accounts
+    stay: only the group's address and its membership go. A group already gone from Google leaves
+    the mirror all the same, so a delete whose answer was lost and that hubwire's HTTP module sent
+    again (a DELETE may be repeated) is done when the repeat reads 404."""
+    if confirm.strip().lower() != group.email:
+        raise FieldError(confirm=f"Type {group.email} to confirm.")
+    try:
+        api.request("DELETE", f"/groups/{quote(group.google_id, safe='')}")
+    except NotFound:
+        pass  # already gone from Google: the mirror follows
+    group.delete()
+    audit_record(workspace=group.workspace, actor=actor, action="google_workspace_group_deleted", subject=KEY,
+                 detail=f"{group.email} (“{group.name}”)")
+    return f"Group {group.email} is deleted from Google Workspace."
