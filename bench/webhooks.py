@@ -163,7 +163,7 @@ def write_path(workspace) -> dict:
     from hubwire.celery import app
     from hubwire.core.append import append
     from hubwire.crm.models import Lead
-    from hubwire.crm.services.people import lead_create
+    from hubwire.crm.services.people import account_create, lead_create
     from hubwire.events.models import Event
 
     bare = rate_of(WRITES, lambda n: Lead.objects.create(workspace=workspace, name=f"Bare {n}"))
@@ -188,6 +188,10 @@ def write_path(workspace) -> dict:
     with CaptureQueriesContext(connection) as queries:
         lead_create(workspace=workspace, actor="bench", name="Counted")
     figures["ours"] = rate_of(EVENTS - 1, lambda n: lead_create(workspace=workspace, actor="bench", name=f"Lead {n}"))
+
+    # An account's event has a handler (QuickBooks follows accounts); without QuickBooks it wants no
+    # run, so the change writes no HandlerRun and sends no broker message (events.registry.on).
+    figures["account"] = rate_of(WRITES, lambda n: account_create(workspace=workspace, actor="bench", name=f"Acct {n}"))
 
     def peer(n: int) -> None:  # as django-webhook's post_save does: a task per change (purged later)
         Lead.objects.create(workspace=workspace, name=f"Peer {n}")
@@ -302,7 +306,8 @@ def child(label: str) -> None:
           f"(target {RATIO_TARGET:.2f});\n"
           f"  write path: lead_create {writes['ours']:,.0f}/s ({writes['queries']} queries) vs bare "
           f"Lead.objects.create {writes['bare']:,.0f}/s -> ratio {write_ratio:.2f} (target {WRITE_RATIO_TARGET:.2f}); "
-          f"{writes['ours'] / writes['peer']:.1f}x the peer's save() + Celery task {writes['peer']:,.0f}/s;\n"
+          f"{writes['ours'] / writes['peer']:.1f}x the peer's save() + Celery task {writes['peer']:,.0f}/s; "
+          f"account_create (a handler follows it, unwanted without QuickBooks) {writes['account']:,.0f}/s;\n"
           f"  where it goes: lead_create {ms['ours']:.2f} ms = the same service writing no event {ms['alone']:.2f} ms "
           f"+ the event and its timeline line {ms['ours'] - ms['alone']:.2f} ms ({(ms['ours'] - ms['alone']) / ms['bare']:.2f} "
           f"of the bare row's {ms['bare']:.2f} ms); the outbox floor, the lead and one appended event row in one "

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from hubwire.core.models import AuditEntry
+from hubwire.core.models import AuditEntry, Membership, Role, Workspace
 from hubwire.integrations.registry import PROVIDERS
 from tests.conftest import SANDBOX_DB, logged_in, sign_in
 from tests.integrations.stripe.stripe_flow import onboard
@@ -22,12 +22,21 @@ pytestmark = [SANDBOX_DB, pytest.mark.skipif(os.environ.get("HUBWIRE_SECOND_PASS
                                              reason="the SQLite pass makes the screenshots")]
 
 SCREEN = {"width": 1280, "height": 800}
-# What the shots show where a run would put its own clock time (the recent-activity tables) or the
-# test server's random port (the portal link), so that a run of the suite leaves those screenshots
-# unchanged unless their page really changed. (Stripe's account id comes from the sandbox, new each
-# run: stripe.png and integrations.png still change.)
+# What the shots show where a run would put its own clock time (the recent-activity tables), the
+# test server's random port or the workspace's id (the portal link), so that a run of the suite
+# leaves those screenshots unchanged unless their page really changed. (Stripe's account id comes
+# from the sandbox, new each run: stripe.png and integrations.png still change.)
 SHOWN_AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 SHOWN_BASE_URL = "https://crm.example.com"
+SHOWN_WORKSPACE_ID = 1
+
+
+@pytest.fixture
+def workspace(owner):
+    """conftest's workspace, with the id the portal link shows (each test starts on empty tables)."""
+    made = Workspace.objects.create(pk=SHOWN_WORKSPACE_ID, name="Northwind")
+    Membership.objects.create(workspace=made, user=owner, role=Role.OWNER)
+    return made
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
