@@ -64,16 +64,21 @@ def enable(connection: Connection) -> QuickBooksConfig:
 
 # --- the connection QuickBooks' background work acts on (qbo-inbound) ----------------------------
 
+def _enabled(workspace):
+    """The workspace's active QuickBooks connection with the integration on (at most one row)."""
+    return Connection.objects.filter(workspace=workspace, provider=KEY, status=ConnectionStatus.ACTIVE,
+                                     **{f"details__{KEY}__enabled": True})
+
+
 def enabled_connection(workspace) -> Connection | None:
     """The workspace's active QuickBooks connection when the business has the integration enabled, else
     None: one indexed query, so that a handler every CRM change calls costs little without QuickBooks."""
-    connection = Connection.objects.select_related("workspace").filter(
-        workspace=workspace, provider=KEY, status=ConnectionStatus.ACTIVE).first()
-    return connection if connection is not None and config_of(connection).enabled else None
+    return _enabled(workspace).select_related("workspace").first()
 
 
 def quickbooks_on(event) -> bool:
     """Whether the event's workspace has QuickBooks connected and on: the handlers that follow CRM
     changes ask it when the change is made (events.registry.on's `wanted`), so that without
-    QuickBooks a change makes no run, and again when they run."""
-    return enabled_connection(event.workspace_id) is not None
+    QuickBooks a change makes no run. An EXISTS, the cheapest question: every account, contact and
+    invoice change asks it. The handlers ask again when they run."""
+    return _enabled(event.workspace_id).exists()

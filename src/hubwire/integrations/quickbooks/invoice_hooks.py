@@ -8,6 +8,7 @@ from django.urls import reverse
 from hubwire.crm.models import Invoice
 from hubwire.crm.panels import record_panel
 from hubwire.events.registry import on
+from hubwire.integrations.quickbooks.config import quickbooks_on
 from hubwire.integrations.quickbooks.invoice_card import invoice_panel_context
 from hubwire.integrations.quickbooks.invoice_ledger import KIND, PROVIDER, export_connection
 from hubwire.integrations.quickbooks.invoices import (
@@ -22,13 +23,8 @@ from hubwire.sync.registry import record_label, retry_handler
 record_panel("invoices", template="quickbooks/invoice_card.html", context=invoice_panel_context, order=50)
 
 
-def exporting(event) -> bool:
-    """Whether invoices go to QuickBooks now (one query): without it an invoice event makes no run."""
-    return export_connection(event.workspace_id) is not None
-
-
 @on("invoice.created", "invoice.sent", "invoice.updated", "invoice.voided", name="quickbooks.invoices",
-    wanted=exporting)
+    wanted=quickbooks_on)
 def follow_invoice(event) -> None:
     connection = export_connection(event.workspace_id)  # asked again: it may have changed since the event
     if connection is None:
