@@ -192,6 +192,7 @@ def write_path(workspace) -> dict:
     # An account's event has a handler (QuickBooks follows accounts); without QuickBooks it wants no
     # run, so the change writes no HandlerRun and sends no broker message (events.registry.on).
     figures["account"] = rate_of(WRITES, lambda n: account_create(workspace=workspace, actor="bench", name=f"Acct {n}"))
+    Event.objects.filter(type="account.created").update(fanned_out=True)  # the phases below send the leads' only
 
     def peer(n: int) -> None:  # as django-webhook's post_save does: a task per change (purged later)
         Lead.objects.create(workspace=workspace, name=f"Peer {n}")
