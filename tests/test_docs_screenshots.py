@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from hubwire.core.models import AuditEntry, Membership, Role, Workspace
+from hubwire.integrations.models import Connection
 from hubwire.integrations.registry import PROVIDERS
 from tests.conftest import SANDBOX_DB, logged_in, sign_in
 from tests.integrations.stripe.stripe_flow import onboard
@@ -22,11 +23,12 @@ pytestmark = [SANDBOX_DB, pytest.mark.skipif(os.environ.get("HUBWIRE_SECOND_PASS
                                              reason="the SQLite pass makes the screenshots")]
 
 SCREEN = {"width": 1280, "height": 800}
-# What the shots show where a run would put its own clock time (the recent-activity tables), the
-# test server's random port or the workspace's id (the portal link), so that a run of the suite
-# leaves those screenshots unchanged unless their page really changed. (Stripe's account id comes
-# from the sandbox, new each run: stripe.png and integrations.png still change.)
+# What the shots show where a run would put its own clock time (the recent-activity tables, when a
+# connection was made), the sandbox's random Stripe account id, the test server's random port or
+# the workspace's id (the portal link), so that a run of the suite leaves docs/screenshots/
+# unchanged unless a page really changed.
 SHOWN_AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+SHOWN_STRIPE_ACCOUNT = "acct_1NorthwindStudio"
 SHOWN_BASE_URL = "https://crm.example.com"
 SHOWN_WORKSPACE_ID = 1
 
@@ -45,6 +47,8 @@ def things(sandbox, owner, workspace, settings):
     onboard(logged_in(owner), workspace)
     made = showcase(workspace, owner)
     AuditEntry.objects.filter(workspace=workspace).update(created_at=SHOWN_AT)
+    Connection.objects.filter(workspace=workspace).exclude(connected_at=None).update(connected_at=SHOWN_AT)
+    Connection.objects.filter(workspace=workspace, provider="stripe").update(external_account_id=SHOWN_STRIPE_ACCOUNT)
     settings.HUBWIRE_SANDBOX_URL = f"{sandbox.base_url}/sandbox"  # the pages still reach the sandbox
     settings.HUBWIRE_BASE_URL = SHOWN_BASE_URL
     return made
