@@ -1,4 +1,5 @@
-"""Google Meet (issue 19, item 6): the appointment's one event carries its Meet; pending, then ready."""
+"""Google Meet (issue 19, item 6): the appointment's one event carries its Meet; pending, then ready;
+taken off the event when the appointment leaves Meet, and a new one made if it comes back."""
 
 from django.urls import reverse
 
@@ -52,6 +53,29 @@ def test_moving_a_meet_appointment_keeps_its_conference(calendar, workspace):
     assert MeetingLink.objects.get(appointment=appointment).join_url == join_url
     patch = [c for c in api_calls(calendar.sandbox, "PATCH")]
     assert len(patch) == 1
+
+
+def test_leaving_meet_takes_the_conference_off_the_event_and_coming_back_makes_a_new_one(calendar, workspace,
+                                                                                        owner_client):
+    appointment = book(workspace, location_type="google_meet")
+    run_jobs()
+    [event] = calendar.events()
+    first = MeetingLink.objects.get(appointment=appointment).join_url
+    assert event["hangoutLink"] == first
+
+    appointment_update(appointment=appointment, actor="owner", location_type="in_person", location="Studio 4")
+    run_jobs()
+    [event] = calendar.events()
+    assert "conferenceData" not in event and "hangoutLink" not in event, "the invitees' event has no Meet link left"
+    assert not MeetingLink.objects.filter(appointment=appointment).exists()
+    page = owner_client.get(reverse("crm:detail", args=["appointments", appointment.pk])).content.decode()
+    assert first not in page
+
+    appointment_update(appointment=appointment, actor="owner", location_type="google_meet", location="")
+    run_jobs()
+    [event] = calendar.events()
+    again = MeetingLink.objects.get(appointment=appointment)
+    assert again.status == MeetingLinkStatus.READY and again.join_url == event["hangoutLink"] != first
 
 
 def test_without_google_calendar_meet_says_to_connect_it(sandbox, workspace, owner_client):

@@ -175,6 +175,19 @@ def test_a_meet_conference_is_made_once_per_request_id(gcal):
                                       json={**MEETING, "conferenceData": wrong}), 400, "invalid", "conference type")
 
 
+def test_a_null_conference_in_a_patch_takes_the_meet_off_the_event(gcal):
+    asked = {**MEETING, "conferenceData": {"createRequest": {"requestId": "appt-8-meet",
+                                                             "conferenceSolutionKey": {"type": "hangoutsMeet"}}}}
+    created = gcal.post("/events", params={"conferenceDataVersion": 1}, json=asked).json()
+    kept = gcal.patch(f"/events/{created['id']}", json={"conferenceData": None}).json()
+    assert kept["hangoutLink"] == created["hangoutLink"], "conferenceDataVersion 0 ignores conference data"
+    cleared = validate(gcal.patch(f"/events/{created['id']}", params={"conferenceDataVersion": 1},
+                                  json={"location": "Studio 4", "conferenceData": None}).json(), "Event")
+    assert "conferenceData" not in cleared and "hangoutLink" not in cleared
+    assert cleared["location"] == "Studio 4"
+    assert gcal.get(f"/events/{created['id']}").json().keys() == cleared.keys()
+
+
 def test_a_meet_conference_pending_then_ready(gcal, sandbox):
     sandbox.control("google_calendar-conferences-pending", email=EMAIL, pending=True)
     asked = {**MEETING, "conferenceData": {"createRequest": {"requestId": "r1",

@@ -47,4 +47,6 @@ def in_step(row, appointment: Appointment) -> bool:
         return bool(row.synced.get("cancelled"))
     if f.wants_meet(appointment) and row.synced.get("meet_state", "") in ("", "failure"):
         return False
+    if meet.made_here(row) and not f.wants_meet(appointment):
+        return False  # off Meet now: the push takes the conference off the event
     return f.appointment_fields(appointment) == ledger.agreed(row)

@@ -32,6 +32,12 @@ def create_request(row: SyncRecord) -> dict:
     return {"createRequest": {"requestId": request_id, "conferenceSolutionKey": {"type": "hangoutsMeet"}}}
 
 
+def made_here(row: SyncRecord) -> bool:
+    """Whether the row's event carries a Meet that hubwire asked for (made, or being made): the one
+    the push takes off the event when the appointment leaves Meet."""
+    return bool(row.synced.get("meet_request")) and row.synced.get("meet_state", "") in ("pending", "success")
+
+
 def has_conference(event: dict) -> bool:
     return bool(event.get("conferenceData"))
 

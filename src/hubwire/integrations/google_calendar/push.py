@@ -187,7 +187,8 @@ class Sender:
             base = ledger.agreed(row)
             changes = [key for key in f.FIELDS if local.get(key) != base.get(key)]
             wants_meet = f.wants_meet(appointment) and row.synced.get("meet_state", "") in ("", "failure")
-            if not changes and not wants_meet:
+            drops_meet = meet.made_here(row) and not f.wants_meet(appointment)
+            if not changes and not wants_meet and not drops_meet:
                 break
             body = f.event_body(local, keys=changes, attendees=row.synced.get("attendees"),
                                 previous_contact=base.get("contact", ""))
@@ -195,6 +196,9 @@ class Sender:
                 if row.synced.get("meet_state") == "failure":
                     record_save(row, synced={**row.synced, "meet_request": ""})
                 body["conferenceData"] = meet.create_request(row)
+            elif drops_meet:  # no longer on Meet: the invitees' event loses the link too, not only the card
+                record_save(row, synced={**row.synced, "meet_request": ""})
+                body["conferenceData"] = None
             try:
                 event = self.cal.patch(row.external_id, body, etag=self._etag(row), send_updates=self.send_updates)
             except EtagMismatch:

@@ -271,7 +271,11 @@ def change(found: Event, changes: dict, *, replace: bool = False, send_updates: 
     check(event)
     if any(event.get(k) != current.get(k) for k in RESCHEDULING):
         event["sequence"] = current.get("sequence", 0) + 1
-    if conference_version:
+    if conference_version and "conferenceData" in changes and changes["conferenceData"] is None:
+        # PATCH semantics: a null clears the field, here the event's conference and its Meet link
+        # (Google's JSON APIs clear a field sent as null; providers.md has no removal example) [U].
+        event = {k: v for k, v in event.items() if k not in ("conferenceData", "hangoutLink")}
+    elif conference_version:
         event = with_conference(event, conference(changes, current, found.calendar.conferences_pending))
     return _save(found, event, send_updates)
 
