@@ -9,8 +9,8 @@ from django.db import transaction
 from hubwire.crm.models import Activity, Lead
 from hubwire.crm.services.people import lead_create
 from hubwire.crm.services.scheduling import appointment_book
-from hubwire.events.models import Event, HandlerRun
 from hubwire.events import registry
+from hubwire.events.models import Event, HandlerRun
 from hubwire.events.outbox import InvalidEventData, emit
 from hubwire.jobs import runner
 from hubwire.jobs.models import JobStatus

@@ -6,7 +6,7 @@ from django.urls import reverse
 from hubwire.crm.models import MeetingLink, MeetingLinkStatus
 from hubwire.crm.services.scheduling import appointment_update
 from tests.conftest import SANDBOX_DB
-from tests.integrations.google_calendar.conftest import api_calls, book
+from tests.integrations.google_calendar.conftest import api_calls, book, quiet_google
 from tests.integrations.meetings import run_jobs
 
 pytestmark = SANDBOX_DB
@@ -76,6 +76,20 @@ def test_leaving_meet_takes_the_conference_off_the_event_and_coming_back_makes_a
     [event] = calendar.events()
     again = MeetingLink.objects.get(appointment=appointment)
     assert again.status == MeetingLinkStatus.READY and again.join_url == event["hangoutLink"] != first
+
+
+def test_leaving_meet_while_google_changed_the_event_still_takes_the_conference_off(calendar, workspace):
+    appointment = book(workspace, location_type="google_meet")
+    run_jobs()
+    [event] = calendar.events()
+    quiet_google()
+    calendar.control("edit-event", event_id=event["id"], changes={"summary": "Renamed in Google"})
+    appointment_update(appointment=appointment, actor="owner", location_type="in_person", location="Studio 4")
+    run_jobs()
+    assert [c.status for c in api_calls(calendar.sandbox, "PATCH")] == [412, 200]  # refused once, merged, sent
+    final = calendar.event(event["id"])
+    assert "conferenceData" not in final and "hangoutLink" not in final
+    assert final["summary"] == "Renamed in Google"
 
 
 def test_without_google_calendar_meet_says_to_connect_it(sandbox, workspace, owner_client):

@@ -197,7 +197,6 @@ class Sender:
                     record_save(row, synced={**row.synced, "meet_request": ""})
                 body["conferenceData"] = meet.create_request(row)
             elif drops_meet:  # no longer on Meet: the invitees' event loses the link too, not only the card
-                record_save(row, synced={**row.synced, "meet_request": ""})
                 body["conferenceData"] = None
             try:
                 event = self.cal.patch(row.external_id, body, etag=self._etag(row), send_updates=self.send_updates)
@@ -246,9 +245,11 @@ class Sender:
         return event
 
     def _written(self, row: SyncRecord, event: dict, sent: dict) -> None:
+        # An event written without a conference forgets its requestId: a Meet asked for later is a new one.
         record_save(row, version=event.get("etag", ""), synced_at=timezone.now(),
                     synced={**row.synced, **sent, "attendees": event.get("attendees") or [],
                             "meet_state": meet.conference_state(event),
+                            "meet_request": row.synced.get("meet_request", "") if meet.has_conference(event) else "",
                             "exception": bool(row.synced.get("exception") or event.get("recurringEventId"))})
 
     def _merge(self, row: SyncRecord, event: dict) -> None:

@@ -50,7 +50,7 @@ def customer_request(account: Account) -> bool:
     return True
 
 
-def contact_counts(event) -> bool:
+def contact_may_match(event) -> bool:
     """Whether a contact's event can matter to matching: it has an account and an email, and
     QuickBooks is on. Otherwise it makes no run."""
     return bool(event.data.get("account_id") and event.data.get("email")) and quickbooks_on(event)
@@ -65,11 +65,11 @@ def follow_account(event) -> None:
         customer_request(account)
 
 
-@on("contact.created", "contact.updated", name="quickbooks.customers.follow_contact", wanted=contact_counts)
+@on("contact.created", "contact.updated", name="quickbooks.customers.follow_contact", wanted=contact_may_match)
 def follow_contact(event) -> None:
     """A contact's email only matters to an account still waiting to be matched (matching asks the
     contacts' emails); a connected account's customer does not carry its contacts."""
-    if not contact_counts(event):
+    if not contact_may_match(event):
         return
     account_id = event.data["account_id"]
     row = customer_records(event.workspace_id).filter(local_id=account_id).first()
