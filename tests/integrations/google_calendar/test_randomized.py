@@ -1,5 +1,5 @@
 """A randomized two-way test (issue 19): 1,000 random edits on both sides (create, move, retitle,
-delete; the same appointment often edited on both sides between two syncs), synced after every
+relocate, delete; the same appointment often edited on both sides between two syncs), synced after every
 round, the push and the read in either order. Afterwards both sides agree, nothing is duplicated,
 and no change is lost: each field ends as the rules say (a change on one side wins; on both sides,
 Google's wins and hubwire's is in the timeline; a deletion on either side cancels).
@@ -31,6 +31,7 @@ class Pair:
 
     title: str
     start: datetime
+    location: str = ""
     appointment_id: int | None = None
     event_id: str = ""
     cancelled: bool = False
@@ -45,12 +46,15 @@ class Pair:
             self.cancelled = True
         else:
             for key in set(self.ours) | set(self.theirs):
-                if key in self.theirs:
-                    conflicts += key in self.ours and self.ours[key] != self.theirs[key]
-                    value = self.theirs[key]
+                # A side changed the field if it ends the round on another value than the one both
+                # agreed on (a location cleared and cleared again is no change).
+                was = getattr(self, key)
+                ours, theirs = self.ours.get(key, was), self.theirs.get(key, was)
+                if theirs != was:
+                    conflicts += ours not in (was, theirs)
+                    setattr(self, key, theirs)
                 else:
-                    value = self.ours[key]
-                setattr(self, key, value)
+                    setattr(self, key, ours)
         self.ours, self.theirs, self.gone = {}, {}, False
         return conflicts
 
@@ -82,7 +86,7 @@ def test_a_thousand_random_edits_on_both_sides_end_in_agreement(calendar, worksp
             live = [p for p in pairs if not p.cancelled and not p.gone and p.appointment_id and p.event_id]
             action = rng.choice(["create-hubwire", "create-google"] if len(live) < 5 else
                                 ["create-hubwire", "create-google", "move", "move", "retitle", "retitle", "retitle",
-                                 "delete"])
+                                 "relocate", "relocate", "delete"])
             side = rng.choice(["hubwire", "google"])
             if action == "create-hubwire":
                 pair = Pair(next_title(), random_start())
@@ -105,18 +109,18 @@ def test_a_thousand_random_edits_on_both_sides_end_in_agreement(calendar, worksp
                     else:
                         calendar.control("delete-event", event_id=pair.event_id)
                     continue
-                key, value = ("title", next_title()) if action == "retitle" else ("start", random_start())
+                key, value = {"retitle": ("title", next_title()), "move": ("start", random_start()),
+                              "relocate": ("location", rng.choice(["", f"Room {next_title()}"]))}[action]
                 (pair.ours if side == "hubwire" else pair.theirs)[key] = value
                 if side == "hubwire":
                     appointment = Appointment.objects.get(pk=pair.appointment_id)
                     if appointment.status == AppointmentStatus.CANCELLED:
                         continue
-                    changes = {"title": value} if key == "title" else {"start": value,
-                                                                       "end": value + timedelta(minutes=30)}
+                    changes = {"start": value, "end": value + timedelta(minutes=30)} if key == "start" else {key: value}
                     appointment_update(appointment=appointment, actor="test", **changes)
                 else:
-                    changes = {"summary": value} if key == "title" else {
-                        "start": google_time(value), "end": google_time(value + timedelta(minutes=30))}
+                    changes = ({"start": google_time(value), "end": google_time(value + timedelta(minutes=30))}
+                               if key == "start" else {"summary" if key == "title" else "location": value})
                     calendar.control("edit-event", event_id=pair.event_id, changes=changes)
         # Sync: the push and the read, in either order.
         if (round_start // ROUND) % 2:
@@ -148,6 +152,7 @@ def test_a_thousand_random_edits_on_both_sides_end_in_agreement(calendar, worksp
             continue
         assert appointment.status == AppointmentStatus.SCHEDULED and event["status"] != "cancelled", pair
         assert appointment.title == event["summary"] == pair.title, pair
+        assert appointment.location == event.get("location", "") == pair.location, pair
         google_start = datetime.fromisoformat(event["start"]["dateTime"].replace("Z", "+00:00"))
         assert appointment.start == google_start == pair.start, pair
     recorded = Activity.objects.filter(workspace=workspace, summary__contains="changed in both").count()

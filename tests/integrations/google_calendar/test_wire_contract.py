@@ -55,7 +55,8 @@ def sent(monkeypatch):
 def test_every_request_hubwire_sends_is_in_googles_contract(sent, calendar, workspace):
     contact = contact_create(workspace=workspace, actor="owner", first_name="Pat", last_name="Lee",
                              email="pat@acme.example")
-    appointment = book(workspace, location_type="google_meet", contact=contact, notes="Agenda")
+    appointment = book(workspace, location_type="google_meet", contact=contact, notes="Agenda",
+                       location="Studio 4")
     run_jobs()
     appointment_update(appointment=appointment, actor="owner", title="Retitled", contact=None)
     run_jobs()

@@ -195,12 +195,14 @@ def test_moving_and_editing_an_event_patches_it_and_pushes(browser, gcal, calend
     assert after["sequence"] == 1 and after["summary"] == MEETING["summary"]
 
     assert form(browser, "edit", calendar=calendar.pk, event_id=created["id"], title="Renamed in Google",
-                description="Bring the plans").status_code == 302
+                description="Bring the plans", location="Pier 9").status_code == 302
     edited = gcal.get(f"/events/{created['id']}").json()
-    assert (edited["summary"], edited["description"], edited["start"]) == ("Renamed in Google", "Bring the plans",
-                                                                           after["start"])
+    assert (edited["summary"], edited["description"], edited["location"], edited["start"]) == (
+        "Renamed in Google", "Bring the plans", "Pier 9", after["start"])
+    assert "Pier 9" in re.search(rf'data-event-id="{created["id"]}">(.*?)</tr>', card(browser), re.S).group(1)
     form(browser, "edit", calendar=calendar.pk, event_id=created["id"], title="Renamed in Google", description="")
-    assert "description" not in gcal.get(f"/events/{created['id']}").json()
+    emptied = gcal.get(f"/events/{created['id']}").json()
+    assert "description" not in emptied and "location" not in emptied
     wait_until(lambda: pushes() == ["exists"] * 4, message="a push for each change")  # the insert, then three
 
 

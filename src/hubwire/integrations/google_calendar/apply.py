@@ -177,7 +177,6 @@ def _import(reading: Reading, event: dict, *, exception: bool = False) -> Appoin
     values = f.appointment_values(reading.workspace, remote)
     has_meet = bool(meet.join_url(event) or meet.has_conference(event))
     values["location_type"] = LocationType.GOOGLE_MEET if has_meet else LocationType.IN_PERSON
-    values["location"] = (event.get("location") or "")[:300]
     try:
         with transaction.atomic():
             if ledger.rows(reading.workspace).filter(external_id=event["id"]).exists():

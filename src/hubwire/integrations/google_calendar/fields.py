@@ -1,8 +1,9 @@
 """An appointment and a Google Calendar event seen the same way, so that the two can be compared
 field by field (sync/ledger's `synced` snapshot is this view of what both sides last agreed on).
 
-The view has four fields, each merged as a whole:
-- "title" (the event's summary), "notes" (its description);
+The view has five fields, each merged as a whole:
+- "title" (the event's summary), "notes" (its description), "location" (its location: the
+  appointment's address or dial-in text, whatever its kind);
 - "when": start, end, time zone and all-day together, so that a merge never takes the start from
   one side and the end from the other. Timed moments are kept as UTC instants (a Google event in
   another zone, or written with another offset, compares equal when it is the same moment); all-day
@@ -24,7 +25,12 @@ from django.db.models.functions import Lower
 
 from hubwire.crm.models import Appointment, AppointmentStatus, Contact, LocationType
 
-FIELDS = ("title", "notes", "when", "contact")
+FIELDS = ("title", "notes", "location", "when", "contact")
+# A field's value when a side has none. A snapshot made before a field was synced (location came
+# later) reads it as empty: the side that holds one then counts as having changed it, so an
+# appointment's address reaches its event (or the event's reaches the appointment) without a conflict.
+EMPTY = {"title": "", "notes": "", "location": "", "when": None, "contact": ""}
+LOCATION_MAX = 300  # Appointment.location
 UTC = ZoneInfo("UTC")
 TITLE_MAX = 200  # Appointment.title
 NO_TITLE = "(No title)"  # what Google Calendar itself shows for an event without a summary
@@ -48,7 +54,7 @@ def appointment_fields(appointment: Appointment) -> dict:
         when = {"all_day": False, "start": appointment.start.astimezone(UTC).isoformat(),
                 "end": appointment.end.astimezone(UTC).isoformat(), "time_zone": appointment.time_zone}
     contact = appointment.contact
-    return {"title": appointment.title, "notes": appointment.notes, "when": when,
+    return {"title": appointment.title, "notes": appointment.notes, "location": appointment.location, "when": when,
             "contact": (contact.email or "").lower() if contact is not None else ""}
 
 
@@ -59,6 +65,8 @@ def appointment_values(workspace, fields: dict) -> dict:
         values["title"] = fields["title"] or NO_TITLE
     if "notes" in fields:
         values["notes"] = fields["notes"] or ""
+    if "location" in fields:
+        values["location"] = fields["location"] or ""
     if "when" in fields:
         when = fields["when"]
         if when["all_day"]:
@@ -119,6 +127,7 @@ def event_contact(event: dict, known: set[str]) -> str:
 
 def event_fields(event: dict, known: set[str], calendar_zone: str = "UTC") -> dict:
     return {"title": (event.get("summary") or NO_TITLE)[:TITLE_MAX], "notes": event.get("description") or "",
+            "location": (event.get("location") or "")[:LOCATION_MAX],
             "when": event_when(event, calendar_zone), "contact": event_contact(event, known)}
 
 
@@ -130,6 +139,8 @@ def event_body(fields: dict, *, keys=FIELDS, attendees: list | None = None, prev
         body["summary"] = fields["title"]
     if "notes" in keys:
         body["description"] = fields["notes"]
+    if "location" in keys:
+        body["location"] = fields["location"]
     if "when" in keys:
         when = fields["when"]
         if when["all_day"]:
@@ -183,7 +194,7 @@ def describe(key: str, value) -> str:
     return f"“{value}”" if value else "(empty)"
 
 
-LABELS = {"title": "title", "notes": "notes", "when": "time", "contact": "contact"}
+LABELS = {"title": "title", "notes": "notes", "location": "location", "when": "time", "contact": "contact"}
 
 
 def wants_meet(appointment: Appointment) -> bool:

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from hubwire.crm.models import Appointment
 from hubwire.integrations.google_calendar.config import KEY, connection_of
+from hubwire.integrations.google_calendar.fields import EMPTY, FIELDS
 from hubwire.sync.ledger import new_marker, record_save
 from hubwire.sync.models import SyncRecord, SyncStatus, Trigger
 
@@ -49,8 +50,9 @@ def appointment_id_of(value: str) -> int | None:
 
 
 def agreed(row: SyncRecord) -> dict:
-    """The row's snapshot without the bookkeeping keys: what both sides last agreed on."""
-    return {k: v for k, v in row.synced.items() if k not in EXTRA}
+    """The row's snapshot without the bookkeeping keys: what both sides last agreed on. A field
+    synced since the snapshot was made reads as empty (fields.EMPTY)."""
+    return {**{key: EMPTY[key] for key in FIELDS}, **{k: v for k, v in row.synced.items() if k not in EXTRA}}
 
 
 def wait_for_push(appointment: Appointment, *, trigger: str = Trigger.CHANGE, reason: str = "") -> SyncRecord:

@@ -37,10 +37,11 @@ CALENDARS_SHOWN = 10  # the most recently made calendars; a long-lived sandbox m
 # cannot make a series the listing spends long expanding; Google publishes no such count.
 MOST_WEEKLY_REPEATS = 520
 LABELS = {"calendar": "Calendar", "event_id": "Event", "title": "Title", "description": "Description",
+          "location": "Location",
           "start": "Start", "end": "End", "time_zone": "Time zone", "attendee": "Attendee email",
           "repeat_weekly": "Repeat weekly"}
 # The form field that stands for a field of the Event body, when Google's own check refuses it.
-FORM_FIELD = {"summary": "title", "description": "description", "attendees": "attendee",
+FORM_FIELD = {"summary": "title", "description": "description", "location": "location", "attendees": "attendee",
               "recurrence": "repeat_weekly"}
 REFUSAL = "google_calendar_refusal"  # the request attribute the card reads a refused form from
 
@@ -185,8 +186,9 @@ def move_event(calendar: Calendar, form) -> Event:
 
 
 def edit_event(calendar: Calendar, form) -> Event:
-    # An emptied description is removed (a null in a patch), as Google Calendar leaves no empty one.
-    changes = {"summary": _title(form), "description": form.get("description", "").strip() or None}
+    # An emptied description or location is removed (a null in a patch), as Google Calendar leaves no empty one.
+    changes = {"summary": _title(form), "description": form.get("description", "").strip() or None,
+               "location": form.get("location", "").strip() or None}
     return events.change(_event(calendar, form), changes, conference_version=1)
 
 
@@ -306,6 +308,7 @@ def _row(body: dict, calendar_zone: ZoneInfo) -> dict:
     start, end = body["start"], body["end"]
     conference_status = ((body.get("conferenceData") or {}).get("createRequest") or {}).get("status") or {}
     row = {"id": body["id"], "title": body.get("summary", ""), "description": body.get("description", ""),
+           "location": body.get("location", ""),
            "all_day": bool(start.get("date")), "repeating": bool(body.get("recurringEventId")),
            "attendees": [a["email"] for a in body.get("attendees", [])], "meet": body.get("hangoutLink", ""),
            "meet_pending": conference_status.get("statusCode") == "pending"}
