@@ -3,7 +3,8 @@ field by field (sync/ledger's `synced` snapshot is this view of what both sides 
 
 The view has five fields, each merged as a whole:
 - "title" (the event's summary), "notes" (its description), "location" (its location: the
-  appointment's address or dial-in text, whatever its kind);
+  appointment's address or dial-in text; for an appointment on Zoom with none, its meeting's join
+  link once the meeting is ready, so that the invitees can join from the event);
 - "when": start, end, time zone and all-day together, so that a merge never takes the start from
   one side and the end from the other. Timed moments are kept as UTC instants (a Google event in
   another zone, or written with another offset, compares equal when it is the same moment); all-day
@@ -23,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models.functions import Lower
 
-from hubwire.crm.models import Appointment, AppointmentStatus, Contact, LocationType
+from hubwire.crm.models import Appointment, AppointmentStatus, Contact, LocationType, MeetingLink, MeetingLinkStatus
 
 FIELDS = ("title", "notes", "location", "when", "contact")
 # A field's value when a side has none. A snapshot made before a field was synced (location came
@@ -54,8 +55,20 @@ def appointment_fields(appointment: Appointment) -> dict:
         when = {"all_day": False, "start": appointment.start.astimezone(UTC).isoformat(),
                 "end": appointment.end.astimezone(UTC).isoformat(), "time_zone": appointment.time_zone}
     contact = appointment.contact
-    return {"title": appointment.title, "notes": appointment.notes, "location": appointment.location, "when": when,
+    return {"title": appointment.title, "notes": appointment.notes, "location": location(appointment), "when": when,
             "contact": (contact.email or "").lower() if contact is not None else ""}
+
+
+def location(appointment: Appointment) -> str:
+    """What the event's location says: the appointment's own text, or for one on Zoom without any,
+    the meeting's join link (where a calendar shows a meeting it does not host). A Google Meet is the
+    event's conference, not its location; a Zoom link not ready yet, or gone, is no location. Read
+    back from Google, the same link is no change; a location typed in Google becomes the
+    appointment's own text (appointment_values), which then stands before the link."""
+    if appointment.location or appointment.location_type != LocationType.ZOOM:
+        return appointment.location
+    return MeetingLink.objects.filter(appointment=appointment, status=MeetingLinkStatus.READY).values_list(
+        "join_url", flat=True).first() or ""
 
 
 def appointment_values(workspace, fields: dict) -> dict:
