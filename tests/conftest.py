@@ -240,6 +240,10 @@ SANDBOX_DB = pytest.mark.django_db(transaction=True, databases=["default", "sand
 class Sandbox:
     """The sandbox served by the live server, and its test hooks over HTTP."""
 
+    # Generous: a control call may seed thousands of rows (workspace-seed makes 10,000 users, over
+    # 10 s on a busy 2-core machine), and a call only waits as long as the sandbox takes.
+    CONTROL_TIMEOUT = 180
+
     def __init__(self, base_url: str):
         self.base_url = base_url
 
@@ -248,8 +252,8 @@ class Sandbox:
 
         from hubwire.core.tls import tls_context
 
-        response = httpx.post(f"{self.base_url}/sandbox/_control/{action}/", json=data, timeout=10,
-                              verify=tls_context())
+        response = httpx.post(f"{self.base_url}/sandbox/_control/{action}/", json=data,
+                              timeout=self.CONTROL_TIMEOUT, verify=tls_context())
         response.raise_for_status()
         return response.json()
 
