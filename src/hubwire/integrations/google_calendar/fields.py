@@ -26,11 +26,12 @@ from django.db.models.functions import Lower
 
 from hubwire.crm.models import Appointment, AppointmentStatus, Contact, LocationType, MeetingLink, MeetingLinkStatus
 
-FIELDS = ("title", "notes", "location", "when", "contact")
-# A field's value when a side has none. A snapshot made before a field was synced (location came
-# later) reads it as empty: the side that holds one then counts as having changed it, so an
-# appointment's address reaches its event (or the event's reaches the appointment) without a conflict.
+# Each field, with its value when a side has none. A snapshot made before a field was synced
+# (location came later) reads it as empty: the side that holds one then counts as having changed it,
+# so an appointment's address reaches its event (or the event's reaches the appointment) without a
+# conflict.
 EMPTY = {"title": "", "notes": "", "location": "", "when": None, "contact": ""}
+FIELDS = tuple(EMPTY)  # ("title", "notes", "location", "when", "contact")
 LOCATION_MAX = 300  # Appointment.location
 UTC = ZoneInfo("UTC")
 TITLE_MAX = 200  # Appointment.title
