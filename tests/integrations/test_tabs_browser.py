@@ -49,3 +49,22 @@ def test_the_highlighted_tab_is_the_one_shown_however_it_was_chosen(page, live_s
 
     page.go_back()
     showing(page, base, "webhooks")
+
+
+# A key that arrives the moment a tab has been swapped in (a held arrow key repeats every ~30 ms): the
+# page presses ArrowLeft again as soon as the swap is done, before htmx settles the new tabs (20 ms).
+PRESS_AGAIN_AFTER_THE_SWAP = """() => document.addEventListener("htmx:afterSwap", () => setTimeout(() =>
+  document.activeElement.dispatchEvent(new KeyboardEvent("keydown", {key: "ArrowLeft", bubbles: true}))), {once: true})"""
+
+
+def test_a_key_pressed_as_a_tab_comes_in_moves_on_within_the_page(page, live_server, owner, workspace):
+    base = live_server.url
+    sign_in(page, base, owner)
+    page.goto(f"{base}/integrations/google_workspace/")
+    page.evaluate("window.samePage = true")
+    page.evaluate(PRESS_AGAIN_AFTER_THE_SWAP)
+    page.get_by_test_id("tab-google_workspace").focus()
+    page.keyboard.press("ArrowLeft")  # to Zoom, and at once on to Google Calendar
+    showing(page, base, "google_calendar", focused="tab-google_calendar")
+    # Not a whole page loaded by the link, which would drop the keyboard's place: htmx swapped it in.
+    assert page.evaluate("window.samePage") is True

@@ -55,3 +55,28 @@ def test_export_now_on_an_invoice_page_turns_the_card_to_in_quickbooks(page, qui
     assert page.get_by_test_id("qbo-id").inner_text() == f"Id {sent['Id']}"
     assert page.get_by_test_id("qbo-doc-number").inner_text() == invoice.number
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_the_export_polling_on_the_tab_never_cancels_the_tab_chosen_meanwhile(page, quickbooks, owner, workspace):
+    config.enable(quickbooks.connection)
+    issue(workspace, linked_account(quickbooks, workspace))
+    run_jobs()
+    base = quickbooks.sandbox.base_url
+    sign_in(page, base, owner)
+    page.goto(f"{base}/integrations/quickbooks/")
+    page.get_by_test_id("qbo-sync-all").click()
+    page.wait_for_selector("[data-testid=qbo-invoices-under-way]")  # the section polls every 2 s from now
+
+    # Zoom's tab is chosen, and its answer is held back until the section's next poll has come up.
+    held = []
+    page.route(f"{base}/integrations/zoom/", lambda route: held.append(route))
+    with page.expect_request(f"{base}/integrations/zoom/"):
+        page.get_by_test_id("tab-zoom").click()
+    page.evaluate("""() => { window.polled = false; document.addEventListener("htmx:confirm", (e) => {
+        if (e.detail.elt.id === "qbo-invoices") window.polled = true; }); }""")
+    page.wait_for_function("window.polled")
+    held[0].continue_()
+
+    page.wait_for_url(f"{base}/integrations/zoom/")
+    page.wait_for_selector("[data-testid=tab-panel][data-provider=zoom]")
+    assert page.get_by_test_id("qbo-invoices").count() == 0

@@ -73,6 +73,9 @@ document.addEventListener("keydown", (event) => {
   event.preventDefault();
   const chosen = tabs[(to + tabs.length) % tabs.length];
   chosen.focus();
+  // htmx takes over swapped-in links only when the swap settles (20 ms later), and a held or quickly
+  // pressed key lands in between: without this the click would load the whole page and lose focus.
+  if (window.htmx) htmx.process(chosen);
   chosen.click();  // htmx swaps the tab in; focus stays on it, as it keeps its id
 });
 
