@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from hubwire.crm.models import Invoice, InvoiceStatus
 from hubwire.crm.services.documents import invoice_update
+from hubwire.events.models import HandlerRun
 from hubwire.integrations.quickbooks import config
 from hubwire.integrations.quickbooks.invoice_ledger import WAITING_FOR_SCHEDULE
 from hubwire.integrations.quickbooks.invoices import PASS_ALL, invoices_export_all, invoices_waiting_resume
@@ -146,6 +147,23 @@ def test_a_new_invoice_waits_for_the_export_day_then_the_schedule_exports_it(qui
     assert (run.trigger, run.created, run.outcome) == (Trigger.SCHEDULE, 1, RunOutcome.SUCCEEDED)
     schedule.refresh_from_db()
     assert schedule.last_outcome == "Queued the export of pending invoices to QuickBooks."
+
+
+def test_an_invoice_issued_as_quickbooks_was_turned_on_goes_on_the_export_day_though_its_change_made_no_run(
+        quickbooks, workspace):
+    """The instant `quickbooks_on` cannot see: an invoice whose change is asked about just before the
+    switch commits makes no run, yet its time is after the switch's. The export day lists it anyway."""
+    account = linked_account(quickbooks, workspace)
+    invoice = issue(workspace, account)  # QuickBooks is not on yet: the change makes no run
+    since = config.enable(quickbooks.connection).enabled_since
+    Invoice.objects.filter(pk=invoice.pk).update(created_at=since + timedelta(milliseconds=1))
+    run_jobs()
+    assert not HandlerRun.objects.filter(handler="quickbooks.invoices").exists()
+    assert row_of(invoice) is None, "nothing has asked for the invoice yet"
+
+    export_day(Schedule.objects.get(workspace=workspace, provider="quickbooks", name=EXPORT))
+    assert [x["DocNumber"] for x in qbo_invoices(quickbooks)] == [invoice.number]
+    assert row_of(invoice).status == SyncStatus.SYNCED
 
 
 def test_an_invoice_waits_for_its_account_to_be_connected_to_a_customer_then_goes(quickbooks, workspace,
