@@ -70,6 +70,10 @@ def manage_routes(t) -> dict[str, tuple[str, str]]:
                                                                     args=[account])),
         "integrations:quickbooks_customer_match_again": ("post", reverse("integrations:quickbooks_customer_match_again",
                                                                          args=[account])),
+        # Google Workspace's recently deleted users (a page, and a Google id rather than a row's)
+        "integrations:google_workspace_users_deleted": ("get", reverse("integrations:google_workspace_users_deleted")),
+        "integrations:google_workspace_user_undelete": ("post", reverse("integrations:google_workspace_user_undelete",
+                                                                        args=["1"])),
     }
 
 

@@ -177,7 +177,7 @@ def test_suspend_restore_reset_admin_rename_and_delete(directory, sandbox, owner
     assert owner_client.post(f"{url}/rename/", {"given_name": "", "family_name": "Q"}).status_code == 422
 
     confirm = owner_client.get(f"{url}/delete/").content.decode()
-    assert "their mailbox" in confirm and "Drive files" in confirm and "cannot be undone here" in confirm
+    assert "their mailbox" in confirm and "Drive files" in confirm and "Google keeps a deleted user for 20 days" in confirm
     assert owner_client.post(f"{url}/delete/", {"confirm": "wrong"}).status_code == 422
     assert DirectoryUser.objects.filter(pk=row.pk).exists()
     assert owner_client.post(f"{url}/delete/", {"confirm": row.primary_email}).status_code == 302

@@ -131,4 +131,5 @@ def user_delete(*, workspace, actor, connection, row: DirectoryUser, confirm: st
             pass  # already gone from Google: the mirror follows
     DirectoryUser.objects.filter(pk=row.pk).delete()
     _audit(row, workspace=workspace, actor=actor, action="google_workspace_user_deleted")
-    return Done(f"{row.primary_email} is deleted from Google Workspace.", None)
+    return Done(f"{row.primary_email} is deleted from Google Workspace. Until Google lets it go, 20 days from now, "
+                "Recently deleted users can bring it back.", None)

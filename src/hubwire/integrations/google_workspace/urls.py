@@ -19,6 +19,9 @@ urlpatterns: list = [
     path("users/<int:user_id>/admin/", views.user_admin, name="google_workspace_user_admin"),
     path("users/<int:user_id>/rename/", views.user_rename, name="google_workspace_user_rename"),
     path("users/<int:user_id>/delete/", views.user_delete, name="google_workspace_user_delete"),
+    # --- Recently deleted users, brought back within Google's 20 days (deleted.py) ---
+    path("users/deleted/", views.users_deleted, name="google_workspace_users_deleted"),
+    path("users/deleted/<str:google_id>/restore/", views.user_undelete, name="google_workspace_user_undelete"),
 ]
 
 # --- View Groups (group_urls.py) ---

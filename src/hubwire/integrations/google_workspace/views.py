@@ -8,6 +8,9 @@ workspace's is a 404), the role check (any member sees the list; owners and admi
 one service call, render. A temporary password is rendered once in the answer to the POST that set
 it, never put in the session, a flash message or a redirect."""
 
+import functools
+import re
+
 import httpx
 from django.contrib import messages as flash
 from django.http import Http404
@@ -16,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hubwire.core.decorators import workspace_required
 from hubwire.core.errors import FieldError
-from hubwire.integrations.google_workspace import bulk, check, manage, members, setup
+from hubwire.integrations.google_workspace import bulk, check, deleted, manage, members, setup
 from hubwire.integrations.google_workspace.config import KEY, config_of, connection_of
 from hubwire.integrations.google_workspace.create import new_user_clean, user_create
 from hubwire.integrations.google_workspace.models import DirectoryUser, UserStatus
@@ -39,6 +42,19 @@ def _ready(request):
 def _not_ready(request, exc):
     flash.error(request, str(exc))
     return _tab()
+
+
+def with_connection(view):
+    """The view is called with the workspace's ready connection after the request, or the person is
+    sent to the tab, which says what is missing."""
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            connection = _ready(request)
+        except setup.NotReady as exc:
+            return _not_ready(request, exc)
+        return view(request, connection, *args, **kwargs)
+    return wrapped
 
 
 def _row(request, user_id: int):
@@ -88,11 +104,8 @@ def sync_now(request):
 
 @require_GET
 @workspace_required
-def users_list(request):
-    try:
-        connection = _ready(request)
-    except setup.NotReady as exc:
-        return _not_ready(request, exc)
+@with_connection
+def users_list(request, connection):
     filters = members.Filters.of(request.GET)
     return render(request, "google_workspace/users.html", {
         "page": members.members_page(request, connection, filters), "filters": filters,
@@ -104,11 +117,8 @@ def users_list(request):
 
 @require_http_methods(["GET", "POST"])
 @workspace_required(manage=True)
-def user_create_page(request):
-    try:
-        connection = _ready(request)
-    except setup.NotReady as exc:
-        return _not_ready(request, exc)
+@with_connection
+def user_create_page(request, connection):
     checked, groups = config_of(connection), _groups(connection)
     context = {"checked": checked, "groups": groups, "errors": {}, "posted": None}
     if request.method == "GET":
@@ -140,12 +150,9 @@ def _invite(request, email: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 @workspace_required(manage=True)
-def users_bulk(request):
+@with_connection
+def users_bulk(request, connection):
     """Several users: the first POST (or ?preview) is the dry run; a POST with apply=1 creates them."""
-    try:
-        connection = _ready(request)
-    except setup.NotReady as exc:
-        return _not_ready(request, exc)
     context = {"checked": config_of(connection), "text": "", "planned": None, "applied": None, "errors": {}}
     if request.method == "GET":
         return render(request, "google_workspace/users_bulk.html", context)
@@ -249,3 +256,42 @@ def user_delete(request, user_id: int):
                       status=502)
     flash.success(request, done.words)
     return redirect("integrations:google_workspace_users")
+
+
+# --- Recently deleted users (deleted.py) ------------------------------------------------------------
+
+PAGE_TOKEN = re.compile(r"[A-Za-z0-9_=-]{1,512}")  # Google's page tokens are URL-safe base64
+
+
+@require_GET
+@workspace_required(manage=True)
+@with_connection
+def users_deleted(request, connection):
+    token = request.GET.get("page_token", "")
+    context = {"kept_days": deleted.KEPT_DAYS, "users": [], "next_token": "", "token": token, "errors": {}}
+    if token and not PAGE_TOKEN.fullmatch(token):
+        return render(request, "google_workspace/users_deleted.html", {**context, "errors": {
+            "page_token": "page_token: this is not a page link hubwire made; start from the first page."}}, status=400)
+    try:
+        context["users"], context["next_token"] = deleted.deleted_page(connection, token)
+    except CALL_PROBLEMS as exc:
+        refused_token = token and getattr(exc, "status", None) == 400  # an old or altered page link
+        return render(request, "google_workspace/users_deleted.html",
+                      {**context, "errors": {"__all__": str(exc)}}, status=400 if refused_token else 502)
+    return render(request, "google_workspace/users_deleted.html", context)
+
+
+@require_POST
+@workspace_required(manage=True)
+@with_connection
+def user_undelete(request, connection, google_id: str):
+    if not google_id.isdigit() or len(google_id) > 30:  # Google's ids are digits; nothing else can be one
+        raise Http404("No such deleted user.")
+    try:
+        done = deleted.user_undelete(workspace=request.workspace, actor=request.user, connection=connection,
+                                     google_id=google_id)
+    except (deleted.CannotBringBack, *CALL_PROBLEMS) as exc:
+        flash.error(request, str(exc))
+        return redirect("integrations:google_workspace_users_deleted")
+    flash.success(request, done.words)
+    return redirect("integrations:google_workspace_user", done.row.pk)

@@ -10,4 +10,4 @@ class GoogleWorkspaceSandboxConfig(AppConfig):
     def ready(self):
         # Its routes, test hooks, personas, userinfo claims and the card on the sandbox page.
         from hubwire.sandbox.google_workspace import (  # noqa: F401
-            control, domains, groups, members, page, personas, users)
+            control, deleted, domains, groups, members, page, personas, users)

@@ -4,6 +4,7 @@ a test asked for (faults.py). Emails are kept lower-cased, as Google answers the
 of users.list (orderBy email, familyName, givenName; "ignoring case") are columns of their own,
 each with an index that starts with the customer, so a page is one index range scan."""
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import F
 
@@ -103,6 +104,22 @@ class Member(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "email"], name="gws_member_unique")]
         indexes = [models.Index(fields=["group", "role", "email"], name="gws_member_by_role")]
+
+
+class DeletedUser(models.Model):
+    """A user deleted in the last 20 days, which users.undelete can bring back (deleted.py). The live
+    row is gone at once (every read of users stays as it was); this keeps what it was, as the
+    DirectoryUser's serialized fields, until the retention ends."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="deleted_users")
+    user_id = models.CharField(max_length=30, unique=True)
+    primary_email = models.CharField(max_length=255)
+    deleted_at = models.DateTimeField()
+    row = models.JSONField(encoder=DjangoJSONEncoder,
+                           help_text="The DirectoryUser as Django's serializer writes it (fields and pk).")
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "primary_email"], name="gws_deleted_by_email")]
 
 
 def delete_leaving_groups(row: DirectoryUser | Group) -> None:

@@ -75,12 +75,16 @@ def checked_email(customer: Customer, value, *, ignoring: DirectoryUser | None =
     domain = Domain.objects.filter(customer=customer, name=email.partition("@")[2]).first()
     if domain is None or not domain.verified:
         raise forbidden()
-    taken = DirectoryUser.objects.filter(primary_email=email).exclude(pk=getattr(ignoring, "pk", None)).exists() or \
-        Group.objects.filter(email=email).exists() or \
-        DirectoryUser.objects.filter(aliases__icontains=f'"{email}"').exclude(pk=getattr(ignoring, "pk", None)).exists()
-    if taken:
+    if address_taken(email, ignoring):
         raise DirectoryError(409, "Entity already exists.", "duplicate")
     return email
+
+
+def address_taken(email: str, ignoring: DirectoryUser | None = None) -> bool:
+    """Whether another user (by address or alias) or a group has the address."""
+    others = DirectoryUser.objects.exclude(pk=getattr(ignoring, "pk", None))
+    return others.filter(primary_email=email).exists() or Group.objects.filter(email=email).exists() or \
+        others.filter(aliases__icontains=f'"{email}"').exists()
 
 
 def _flag(body: dict, field: str) -> bool:

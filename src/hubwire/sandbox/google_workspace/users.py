@@ -1,4 +1,4 @@
-"""users.list, get, insert, patch, update (PUT), delete and makeAdmin at
+"""users.list, get, insert, patch, update (PUT), delete (restorable for 20 days: deleted.py) and makeAdmin at
 admin.googleapis.com/admin/directory/v1/users (providers.md §5). A user inserted a moment ago is not
 found yet (users.get, members.insert) for HUBWIRE_SANDBOX_WORKSPACE_NEW_USER_DELAY_SECONDS of the
 sandbox clock, as Google's directory is eventually consistent."""
@@ -14,6 +14,7 @@ from hubwire.core.number_settings import number_setting
 from hubwire.sandbox import clock
 from hubwire.sandbox.google_workspace import paging, user_body
 from hubwire.sandbox.google_workspace.access import Caller, body_of, check_customer, directory
+from hubwire.sandbox.google_workspace.deleted import deleted_listing, keep
 from hubwire.sandbox.google_workspace.errors import DirectoryError, forbidden, invalid, not_found
 from hubwire.sandbox.google_workspace.models import DirectoryUser, Domain, Member, delete_leaving_groups
 from hubwire.sandbox.google_workspace.resources import user_resource, users_page
@@ -105,11 +106,11 @@ def users_collection(request, caller: Caller):
     if sort not in ("ASCENDING", "DESCENDING"):
         raise invalid(f"Invalid value for: sortOrder: {sort!r} (ASCENDING or DESCENDING)")
     size = paging.max_results(request, DEFAULT_PAGE, MOST_PAGE)
+    if request.GET.get("showDeleted") == "true":
+        return deleted_listing(request, caller, size)
     rows = DirectoryUser.objects.filter(where, customer=caller.customer).select_related("customer")
     if request.GET.get("query"):
         rows = rows.filter(_query(request.GET["query"]))
-    if request.GET.get("showDeleted") == "true":
-        rows = rows.none()  # a deleted user is gone from the sandbox at once (no undelete)
     shown, token = paging.page(request, rows, field=ORDER_FIELDS[order], descending=sort == "DESCENDING", size=size)
     return JsonResponse(users_page(shown, token))
 
@@ -132,7 +133,9 @@ def user_item(request, caller: Caller, user_key: str):
         return JsonResponse(user_resource(find_user(caller, user_key, settled=True)))
     user = find_user(caller, user_key)
     if request.method == "DELETE":
-        delete_leaving_groups(user)
+        with transaction.atomic(using="sandbox"):
+            keep(user)  # restorable for 20 days (deleted.py)
+            delete_leaving_groups(user)
         return HttpResponse(status=204)
     body = body_of(request)
     user = user_body.apply(caller.customer, body, user)
