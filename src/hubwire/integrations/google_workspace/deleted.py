@@ -65,19 +65,20 @@ def user_undelete(*, workspace, actor, connection, google_id: str) -> Done:
     """Bring the deleted user back (CannotBringBack when Google will not), into the mirror too."""
     path = f"/users/{quote(google_id, safe='')}"
     with directory_api(connection) as directory:
+        user = None
         try:
             directory.request("POST", f"{path}/undelete", json={})
         except Duplicate:
             raise CannotBringBack("Another user or group has this user's address now. Rename or delete it in "
                                   "Google Workspace first, then bring this user back.") from None
         except NotFound:  # not kept any more, or not deleted: back already (brought back meanwhile)
-            if _read(directory, path) is None:
+            if (user := _read(directory, path)) is None:
                 raise CannotBringBack(f"Google no longer keeps this user: a deleted user can be brought back "
                                       f"only within {KEPT_DAYS} days of its deletion.") from None
         except NoAnswer:  # it may have landed: if the user reads back, it did
-            if read_when_visible(directory, google_id) is None:
+            if (user := read_when_visible(directory, google_id)) is None:
                 raise
-        user = read_when_visible(directory, google_id)
+        user = user or read_when_visible(directory, google_id)
     if user is None:
         raise NoAnswer("Google Workspace brought the user back but does not show it yet; refresh the members "
                        "list in a minute.", status=None)
