@@ -110,7 +110,7 @@ def test_a_bring_back_whose_answer_was_lost_is_checked_by_reading_the_user(direc
     late_answers_given(sandbox, f"/users/{google_id}/undelete", 1)
 
 
-@pytest.mark.parametrize("google_id", ["abc", "1" * 31, "12%2F34"])
+@pytest.mark.parametrize("google_id", ["abc", "1" * 31, "12%2F34", "\u0661\u0662\u0663"])
 def test_an_id_that_cannot_be_googles_is_a_404_and_sends_nothing(directory, sandbox, owner_client, google_id):
     before = len(sandbox.calls("admin.googleapis.com"))
     assert owner_client.post(f"/integrations/google_workspace/users/deleted/{google_id}/restore/").status_code == 404

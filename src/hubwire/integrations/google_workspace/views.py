@@ -261,6 +261,7 @@ def user_delete(request, user_id: int):
 # --- Recently deleted users (deleted.py) ------------------------------------------------------------
 
 PAGE_TOKEN = re.compile(r"[A-Za-z0-9_=-]{1,512}")  # Google's page tokens are URL-safe base64
+GOOGLE_ID = re.compile(r"[0-9]{1,30}")  # a user's immutable id: ASCII digits (str.isdigit takes any script's)
 
 
 @require_GET
@@ -285,7 +286,7 @@ def users_deleted(request, connection):
 @workspace_required(manage=True)
 @with_connection
 def user_undelete(request, connection, google_id: str):
-    if not google_id.isdigit() or len(google_id) > 30:  # Google's ids are digits; nothing else can be one
+    if not GOOGLE_ID.fullmatch(google_id):
         raise Http404("No such deleted user.")
     try:
         done = deleted.user_undelete(workspace=request.workspace, actor=request.user, connection=connection,

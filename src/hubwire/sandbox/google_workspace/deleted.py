@@ -10,7 +10,7 @@ address meanwhile; a restored user is in no group (its memberships went with the
 from datetime import timedelta
 
 from django.core import serializers
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 
 from hubwire.sandbox import clock
@@ -68,8 +68,11 @@ def undelete(request, caller: Caller, user_key: str):
         raise DirectoryError(409, "Entity already exists.", "duplicate")
     user.org_unit_path = org_unit or user.org_unit_path
     user.version += 1
-    with transaction.atomic(using="sandbox"):
-        user.save(force_insert=True)
-        deleted.delete()
+    try:
+        with transaction.atomic(using="sandbox"):
+            user.save(force_insert=True)
+            deleted.delete()
+    except IntegrityError:  # the address inserted at the same moment (the unique column is the last word)
+        raise DirectoryError(409, "Entity already exists.", "duplicate") from None
     return HttpResponse(status=204)
 
