@@ -20,6 +20,8 @@ ALWAYS = {"User": ["kind", "id", "etag", "primaryEmail", "name", "isAdmin", "isD
           "Members": ["kind", "etag"], "MembersHasMember": ["isMember"],
           "Domains": ["kind", "etag", "domainName", "verified", "isPrimary", "creationTime"],
           "Domains2": ["kind", "etag", "domains"]}
+# viewType=domain_public shows no admin-only field, so a user there carries only these for sure.
+ALWAYS_PUBLIC = {**ALWAYS, "User": ["kind", "id", "etag", "primaryEmail", "name", "emails"]}
 ITEMS = {"Users": ("users", "User"), "Groups": ("groups", "Group"), "Members": ("members", "Member"),
          "Domains2": ("domains", "Domains")}
 KINDS = {"User": "admin#directory#user", "Users": "admin#directory#users", "Group": "admin#directory#group",
@@ -36,21 +38,23 @@ def _definitions() -> dict:
 
 
 @cache
-def _validator(name: str) -> jsonschema.protocols.Validator:
+def _validator(name: str, public: bool = False) -> jsonschema.protocols.Validator:
     """Made and checked once per resource: a page of 500 users is 500 validations."""
     definitions = _definitions()
-    schema = {**definitions[name], "definitions": definitions, "required": ALWAYS.get(name, [])}
+    schema = {**definitions[name], "definitions": definitions,
+              "required": (ALWAYS_PUBLIC if public else ALWAYS).get(name, [])}
     validator = jsonschema.validators.validator_for(schema)
     validator.check_schema(schema)
     return validator(schema)
 
 
-def validate(answer: dict, name: str) -> dict:
-    _validator(name).validate(answer)
+def validate(answer: dict, name: str, *, public: bool = False) -> dict:
+    """`public`: an answer of viewType=domain_public, whose users carry fewer fields for sure."""
+    _validator(name, public).validate(answer)
     if name in KINDS:
         assert answer["kind"] == KINDS[name]
     if name in ITEMS:
         key, item = ITEMS[name]
         for each in answer.get(key, []):
-            validate(each, item)
+            validate(each, item, public=public)
     return answer

@@ -3,7 +3,8 @@ of the sandbox Google OAuth, the scopes the discovery document lists for the met
 quota (throttle.py), then the caller's admin privilege. Only an admin of the Workspace reaches the
 Directory: a super admin may do everything, a delegated admin what its privileges name (the
 helpdesk persona: groups and their members), anyone else (a plain user, a suspended one, a Google
-account in no Workspace) gets 403 forbidden, as Google answers them."""
+account in no Workspace) gets 403 forbidden, as Google answers them. The one door open to every
+user of the Workspace is the public view of the users (viewType=domain_public)."""
 
 import functools
 import time
@@ -33,6 +34,9 @@ SCOPES = {
 # The admin privilege each resource needs of a delegated admin (a super admin holds them all).
 PRIVILEGES = {"users": "users", "groups": "groups", "members": "groups", "domains": "domains"}
 MY_CUSTOMER = "my_customer"
+# users.list and users.get with viewType=domain_public: any user of the Workspace may read what the
+# domain's directory shows of its users (resources.public_user_resource), listing by domain= only.
+DOMAIN_PUBLIC = "domain_public"
 
 
 @dataclass(frozen=True)
@@ -41,11 +45,19 @@ class Caller:
     user: DirectoryUser
 
 
-def find_admin(email: str, customer: Customer, resource: str) -> Caller:
+def find_member(email: str, customer: Customer) -> Caller:
+    """A user of the Workspace who may sign in (not suspended or archived); else 403."""
     user = DirectoryUser.objects.filter(customer=customer, primary_email=email.lower()).first()
-    if user is None or user.suspended or user.archived or not user.may(PRIVILEGES[resource]):
+    if user is None or user.suspended or user.archived:
         raise forbidden()
     return Caller(customer, user)
+
+
+def find_admin(email: str, customer: Customer, resource: str) -> Caller:
+    caller = find_member(email, customer)
+    if not caller.user.may(PRIVILEGES[resource]):
+        raise forbidden()
+    return caller
 
 
 def body_of(request: HttpRequest) -> dict:
@@ -71,6 +83,8 @@ def _guarded(request, resource: str, handler, kwargs):
     customer = ensure_seeded()
     email = token.subject.get("email", "").lower()
     throttle.count_request(email)
+    if resource == "users" and request.method == "GET" and request.GET.get("viewType") == DOMAIN_PUBLIC:
+        return handler(request, find_member(email, customer), **kwargs)  # the domain's public directory
     return handler(request, find_admin(email, customer, resource), **kwargs)
 
 

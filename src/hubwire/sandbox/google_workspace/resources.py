@@ -46,8 +46,24 @@ def user_resource(user: DirectoryUser) -> dict:
     return body | {k: v for k, v in user.extra.items() if k not in body}
 
 
-def users_page(users: list[DirectoryUser], next_token: str) -> dict:
-    return _listing("admin#directory#users", "users", [user_resource(u) for u in users], next_token)
+# What viewType=domain_public shows of a user besides its id and name: what anyone in the domain may
+# read in the directory [U: Google lists no field set; these are the contact fields it shows].
+PUBLIC_EXTRA = ("phones", "addresses", "organizations", "relations", "externalIds", "websites", "locations")
+
+
+def public_user_resource(user: DirectoryUser) -> dict:
+    """The user as viewType=domain_public shows it: no admin-only field (status, admin, sign-ins)."""
+    body = {"kind": "admin#directory#user", "id": user.user_id, "etag": etag("user", user.user_id, user.version),
+            "primaryEmail": user.primary_email,
+            "name": {"givenName": user.given_name, "familyName": user.family_name,
+                     "fullName": f"{user.given_name} {user.family_name}"},
+            "emails": [{"address": user.primary_email, "primary": True}] + [{"address": a} for a in user.aliases]}
+    return body | {k: user.extra[k] for k in PUBLIC_EXTRA if k in user.extra}
+
+
+def users_page(users: list[DirectoryUser], next_token: str, *, public: bool = False) -> dict:
+    shape = public_user_resource if public else user_resource
+    return _listing("admin#directory#users", "users", [shape(u) for u in users], next_token)
 
 
 def group_resource(group: Group) -> dict:

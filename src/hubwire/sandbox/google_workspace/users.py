@@ -13,11 +13,11 @@ from django.http import HttpResponse, JsonResponse
 from hubwire.core.number_settings import number_setting
 from hubwire.sandbox import clock
 from hubwire.sandbox.google_workspace import paging, user_body
-from hubwire.sandbox.google_workspace.access import Caller, body_of, check_customer, directory
+from hubwire.sandbox.google_workspace.access import DOMAIN_PUBLIC, Caller, body_of, check_customer, directory
 from hubwire.sandbox.google_workspace.deleted import deleted_listing, keep
 from hubwire.sandbox.google_workspace.errors import DirectoryError, forbidden, invalid, not_found
 from hubwire.sandbox.google_workspace.models import DirectoryUser, Domain, Member, delete_leaving_groups
-from hubwire.sandbox.google_workspace.resources import user_resource, users_page
+from hubwire.sandbox.google_workspace.resources import public_user_resource, user_resource, users_page
 from hubwire.sandbox.google_workspace.seed import new_user_id
 
 DEFAULT_PAGE, MOST_PAGE = 100, 500  # users.list maxResults: "default 100, max 500" (providers.md §5)
@@ -80,6 +80,22 @@ def _query(text: str) -> Q:
     return where
 
 
+def public_view(request) -> bool:
+    """Whether the request asks for viewType=domain_public (400 for a view Google does not have)."""
+    view = request.GET.get("viewType", "admin_view")
+    if view not in ("admin_view", DOMAIN_PUBLIC):
+        raise invalid(f"Invalid value for: viewType: {view!r} (admin_view or domain_public)")
+    return view == DOMAIN_PUBLIC
+
+
+def in_public_view(caller: Caller) -> Q:
+    """The users the public view shows a caller: those in the Global Address List, unless the caller
+    administers users [U: Google says such users are hidden from the directory]."""
+    if caller.user.may("users"):
+        return Q()
+    return ~Q(extra__has_key="includeInGlobalAddressList") | Q(extra__includeInGlobalAddressList=True)
+
+
 def scope_of_list(caller: Caller, request) -> Q:
     """customer= or domain= (one is required, as Google requires it), each only the caller's own."""
     customer, domain = request.GET.get("customer", ""), request.GET.get("domain", "").lower()
@@ -98,6 +114,10 @@ def scope_of_list(caller: Caller, request) -> Q:
 def users_collection(request, caller: Caller):
     if request.method == "POST":
         return users_insert(request, caller)
+    public = public_view(request)
+    by_customer_or_deleted = request.GET.get("customer") or request.GET.get("showDeleted") == "true"
+    if public and not caller.user.may("users") and by_customer_or_deleted:
+        raise forbidden()  # a user who is not an admin lists the public view by domain= only (providers.md §5)
     where = scope_of_list(caller, request)
     order = request.GET.get("orderBy", "email")
     sort = request.GET.get("sortOrder", "ASCENDING")
@@ -109,10 +129,12 @@ def users_collection(request, caller: Caller):
     if request.GET.get("showDeleted") == "true":
         return deleted_listing(request, caller, size)
     rows = DirectoryUser.objects.filter(where, customer=caller.customer).select_related("customer")
+    if public:
+        rows = rows.filter(in_public_view(caller))
     if request.GET.get("query"):
         rows = rows.filter(_query(request.GET["query"]))
     shown, token = paging.page(request, rows, field=ORDER_FIELDS[order], descending=sort == "DESCENDING", size=size)
-    return JsonResponse(users_page(shown, token))
+    return JsonResponse(users_page(shown, token, public=public))
 
 
 def users_insert(request, caller: Caller):
@@ -130,7 +152,12 @@ def users_insert(request, caller: Caller):
 @directory("GET PATCH PUT DELETE", r"/users/(?P<user_key>[^/]+)", "users")
 def user_item(request, caller: Caller, user_key: str):
     if request.method == "GET":
-        return JsonResponse(user_resource(find_user(caller, user_key, settled=True)))
+        user = find_user(caller, user_key, settled=True)
+        if not public_view(request):
+            return JsonResponse(user_resource(user))
+        if not DirectoryUser.objects.filter(in_public_view(caller), pk=user.pk).exists():
+            raise not_found("userKey")
+        return JsonResponse(public_user_resource(user))
     user = find_user(caller, user_key)
     if request.method == "DELETE":
         with transaction.atomic(using="sandbox"):
