@@ -1,5 +1,6 @@
 """core/append.py: the precompiled INSERT that writes each change's event and timeline line writes
-the row the ORM's save() would have, in the caller's transaction, in one query."""
+the row the ORM's save() would have, in the caller's transaction; the rows of one call go in one
+query on PostgreSQL."""
 
 import pytest
 from django.db import connection, models, transaction
@@ -52,6 +53,28 @@ def test_an_append_rolls_back_with_the_callers_transaction(workspace):
         append(Event(workspace=workspace, type="lead.created", data=DATA))
         raise RuntimeError("the change failed")
     assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_event_and_its_line_go_in_one_query_on_postgresql_and_in_order(workspace):
+    event = Event(workspace=workspace, type="lead.created", data=DATA)
+    line = Activity(workspace=workspace, event=event, summary="Lead Zoë; \"created\" 'today'")
+    with CaptureQueriesContext(connection) as queries:
+        append(event, line)
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert stored(Activity, event=event)["summary"] == line.summary, "values with ; and quotes stay values"
+    assert stored(Event, pk=event.pk)["data"] == DATA
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_one_row_of_an_append_is_refused_none_of_them_stays(workspace):
+    from django.db import IntegrityError
+
+    refused = Activity(workspace=workspace, event=Event(workspace=workspace, type="lead.created", data=DATA),
+                       summary=None)  # NOT NULL
+    with pytest.raises(IntegrityError), transaction.atomic():
+        append(Event(workspace=workspace, type="lead.created", data=DATA), refused)
+    assert not Event.objects.exists() and not Activity.objects.exists()
 
 
 @isolate_apps("hubwire.crm")

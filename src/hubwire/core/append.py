@@ -1,4 +1,4 @@
-"""`append`: insert a new row through a statement compiled once per model.
+"""`append`: insert new rows through statements compiled once per model, several in one round trip.
 
 Every change writes two rows beside itself: its event (events/outbox.py) and its timeline line
 (crm/handlers.py). Through `Model.save()` each costs Django's compile of a fresh INSERT (about as
@@ -30,16 +30,31 @@ def _statement(model, connection) -> tuple[str, list]:
     return sql, fields
 
 
-def append(obj) -> None:
-    """Insert `obj` as a new row, in the caller's transaction (one query)."""
-    model = type(obj)
-    alias = router.db_for_write(model, instance=obj)
-    connection = connections[alias]
-    key = (alias, model)
+def _bound(obj, alias: str, connection) -> tuple[str, list]:
+    """`obj`'s INSERT and its values, converted as the ORM converts them."""
+    key = (alias, type(obj))
     if key not in _statements:
-        _statements[key] = _statement(model, connection)
+        _statements[key] = _statement(type(obj), connection)
     sql, fields = _statements[key]
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    obj._state.adding, obj._state.db = False, alias
+    return sql, [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+
+
+def append(*objs) -> None:
+    """Insert each object as a new row, in the caller's transaction, in the order given. On
+    PostgreSQL the rows of one call go in one round trip: psycopg binds the values client-side
+    (Django's default cursor), so one query may carry several statements. SQLite takes one statement
+    per call, and a call costs it no round trip."""
+    by_alias: dict[str, list] = {}
+    for obj in objs:
+        by_alias.setdefault(router.db_for_write(type(obj), instance=obj), []).append(obj)
+    for alias, group in by_alias.items():
+        connection = connections[alias]
+        statements = [_bound(obj, alias, connection) for obj in group]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("; ".join(sql for sql, _ in statements), [v for _, values in statements for v in values])
+            else:
+                for sql, values in statements:
+                    cursor.execute(sql, values)
+        for obj in group:
+            obj._state.adding, obj._state.db = False, alias

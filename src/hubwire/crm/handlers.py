@@ -6,7 +6,6 @@ one, every event cost a broker message from the request and a job transaction in
 is what kept lead_create near the rate of a plain save() plus a Celery task (bench/webhooks.py).
 """
 
-from hubwire.core.append import append
 from hubwire.crm.models import Activity, Contact, Invoice
 from hubwire.events.registry import on
 
@@ -39,9 +38,9 @@ def _line(event) -> dict:
     return {"workspace_id": event.workspace_id, "account_id": _account_id(event), "summary": summary[:300]}
 
 
-def record_activity(event) -> None:
-    """The emit hook: a new event has no line yet. Appended (core/append.py): every change pays for it."""
-    append(Activity(event=event, **_line(event)))
+def record_activity(event) -> list[Activity]:
+    """The emit hook: the new event's line, which emit() appends with the event (core/append.py)."""
+    return [Activity(event=event, **_line(event))]
 
 
 # Subscribed to no event type, so no new runs are made: registered by name only, so that runs

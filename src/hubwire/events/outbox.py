@@ -14,11 +14,12 @@ class InvalidEventData(ValueError):
     pass
 
 
-# Called with each new event inside emit()'s transaction (the activity timeline; the Webhooks
-# Manager's wake-up after commit), so what they write commits or rolls back with the change itself.
-# Only for cheap local writes, since every change pays for them: work that calls out or may fail is
-# a handler (registry.on), run by a worker, and work done per endpoint is fanned out from committed
-# events by a worker (webhooks/fanout.py).
+# Called with each new event inside emit()'s transaction, before its row is written. A hook returns
+# the rows to write beside the event (the activity timeline's line), which are appended with it in
+# one round trip and so commit or roll back with the change itself; or None (the Webhooks Manager's
+# wake-up after commit). Only for cheap local work, since every change pays for it: work that calls
+# out or may fail is a handler (registry.on), run by a worker, and work done per endpoint is fanned
+# out from committed events by a worker (webhooks/fanout.py).
 EMIT_HOOKS: list = []
 
 
@@ -37,11 +38,10 @@ def emit(*, workspace, type: str, data: dict | BaseModel, actor: str = "") -> Ev
         if errors:
             raise InvalidEventData(f"{type}: {errors[0].message} at {list(errors[0].path)}")
     event = Event(workspace=workspace, type=type, version=event_type.version, data=data, actor=actor)
-    append(event)  # every change pays for this row: a precompiled INSERT (core/append.py)
+    beside = [row for hook in EMIT_HOOKS for row in hook(event) or ()]
+    append(event, *beside)  # every change pays for these rows: precompiled INSERTs, one round trip (core/append.py)
     for name in runs_for(event):
         enqueue(HandlerRun.objects.create(event=event, handler=name))
-    for hook in EMIT_HOOKS:
-        hook(event)
     return event
 
 
