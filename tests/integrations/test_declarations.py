@@ -19,7 +19,7 @@ from hubwire.sandbox.router import SandboxRouter
 from hubwire.sandbox.routes import ROUTES
 from tests.factories import crm_objects
 
-SAMPLE = {"slug": "test", "int": "1", "str": "x", "path": "x/y"}  # a value each converter accepts
+SAMPLE = {"slug": "test", "int": "1", "string": "x", "path": "x/y"}  # a value each converter accepts
 
 
 def provider_routes():
