@@ -15,6 +15,8 @@ from hubwire.integrations.choices import choices_of, choices_put, choices_save
 from hubwire.integrations.models import Connection, ConnectionStatus
 
 KEY = "google_workspace"
+# How long Google keeps a deleted user that can be brought back (Admin Help, "Restore a recently deleted user").
+DELETED_KEPT_DAYS = 20
 SUPER_ADMIN, DELEGATED_ADMIN, PLAIN_USER, CONSUMER = "super_admin", "delegated_admin", "user", "consumer"
 
 

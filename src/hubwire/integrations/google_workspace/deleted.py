@@ -17,12 +17,11 @@ from django.utils.dateparse import parse_datetime
 
 from hubwire.core.audit import audit_record, audit_words
 from hubwire.integrations.google_workspace.api import Duplicate, NoAnswer, NotFound, directory_api
-from hubwire.integrations.google_workspace.config import KEY
+from hubwire.integrations.google_workspace.config import DELETED_KEPT_DAYS, KEY
 from hubwire.integrations.google_workspace.create import read_when_visible
 from hubwire.integrations.google_workspace.manage import Done
 from hubwire.integrations.google_workspace.users import mirror_put
 
-KEPT_DAYS = 20  # Google's Admin Help, "Restore a recently deleted user"
 PAGE_SIZE = 100
 
 audit_words({"google_workspace_user_undeleted": "Google Workspace user brought back after deletion"})
@@ -74,7 +73,7 @@ def user_undelete(*, workspace, actor, connection, google_id: str) -> Done:
         except NotFound:  # not kept any more, or not deleted: back already (brought back meanwhile)
             if (user := _read(directory, path)) is None:
                 raise CannotBringBack(f"Google no longer keeps this user: a deleted user can be brought back "
-                                      f"only within {KEPT_DAYS} days of its deletion.") from None
+                                      f"only within {DELETED_KEPT_DAYS} days of its deletion.") from None
         except NoAnswer:  # it may have landed: if the user reads back, it did
             if (user := read_when_visible(directory, google_id)) is None:
                 raise

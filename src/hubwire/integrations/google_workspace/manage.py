@@ -14,7 +14,7 @@ from urllib.parse import quote
 from hubwire.core.audit import audit_record, audit_words
 from hubwire.core.errors import FieldError
 from hubwire.integrations.google_workspace.api import NotFound, directory_api
-from hubwire.integrations.google_workspace.config import KEY
+from hubwire.integrations.google_workspace.config import DELETED_KEPT_DAYS, KEY
 from hubwire.integrations.google_workspace.create import name_problem, read_when_visible
 from hubwire.integrations.google_workspace.models import DirectoryUser
 from hubwire.integrations.google_workspace.passwords import password_generate, password_problem
@@ -131,5 +131,5 @@ def user_delete(*, workspace, actor, connection, row: DirectoryUser, confirm: st
             pass  # already gone from Google: the mirror follows
     DirectoryUser.objects.filter(pk=row.pk).delete()
     _audit(row, workspace=workspace, actor=actor, action="google_workspace_user_deleted")
-    return Done(f"{row.primary_email} is deleted from Google Workspace. Until Google lets it go, 20 days from now, "
-                "Recently deleted users can bring it back.", None)
+    return Done(f"{row.primary_email} is deleted from Google Workspace. Until Google lets it go, "
+                f"{DELETED_KEPT_DAYS} days from now, Recently deleted users can bring it back.", None)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hubwire.core.decorators import workspace_required
 from hubwire.core.errors import FieldError
 from hubwire.integrations.google_workspace import bulk, check, deleted, manage, members, setup
-from hubwire.integrations.google_workspace.config import KEY, config_of, connection_of
+from hubwire.integrations.google_workspace.config import DELETED_KEPT_DAYS, KEY, config_of, connection_of
 from hubwire.integrations.google_workspace.create import new_user_clean, user_create
 from hubwire.integrations.google_workspace.models import DirectoryUser, UserStatus
 from hubwire.integrations.http import ProviderError
@@ -236,24 +236,27 @@ def user_rename(request, user_id: int):
     return _act(request, user_id, manage.user_rename, data=request.POST)
 
 
+def _delete_page(request, row: DirectoryUser, errors: dict, status: int = 200):
+    return render(request, "google_workspace/user_delete.html",
+                  {"row": row, "errors": errors, "kept_days": DELETED_KEPT_DAYS}, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @workspace_required(manage=True)
 def user_delete(request, user_id: int):
     row = _row(request, user_id)
     if request.method == "GET":
-        return render(request, "google_workspace/user_delete.html", {"row": row, "errors": {}})
+        return _delete_page(request, row, {})
     try:
         connection = _ready(request)
         done = manage.user_delete(workspace=request.workspace, actor=request.user, connection=connection, row=row,
                                   confirm=request.POST.get("confirm", ""))
     except setup.NotReady as exc:
-        return render(request, "google_workspace/user_delete.html", {"row": row, "errors": {"__all__": str(exc)}},
-                      status=409)
+        return _delete_page(request, row, {"__all__": str(exc)}, status=409)
     except FieldError as exc:
-        return render(request, "google_workspace/user_delete.html", {"row": row, "errors": exc.errors}, status=422)
+        return _delete_page(request, row, exc.errors, status=422)
     except CALL_PROBLEMS as exc:
-        return render(request, "google_workspace/user_delete.html", {"row": row, "errors": {"__all__": str(exc)}},
-                      status=502)
+        return _delete_page(request, row, {"__all__": str(exc)}, status=502)
     flash.success(request, done.words)
     return redirect("integrations:google_workspace_users")
 
@@ -269,7 +272,7 @@ GOOGLE_ID = re.compile(r"[0-9]{1,30}")  # a user's immutable id: ASCII digits (s
 @with_connection
 def users_deleted(request, connection):
     token = request.GET.get("page_token", "")
-    context = {"kept_days": deleted.KEPT_DAYS, "users": [], "next_token": "", "token": token, "errors": {}}
+    context = {"kept_days": DELETED_KEPT_DAYS, "users": [], "next_token": "", "token": token, "errors": {}}
     if token and not PAGE_TOKEN.fullmatch(token):
         return render(request, "google_workspace/users_deleted.html", {**context, "errors": {
             "page_token": "page_token: this is not a page link hubwire made; start from the first page."}}, status=400)
